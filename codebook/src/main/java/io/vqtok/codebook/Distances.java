@@ -1,0 +1,54 @@
+package io.vqtok.codebook;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+
+/**
+ * Squared Euclidean distances and nearest-code search between vectors z {@code [N, D]} and codes
+ * e {@code [K, D]}, computed as ‖z‖² − 2 z eᵀ + ‖e‖² with ND4J ops (any backend), in row chunks so memory
+ * stays bounded for large N·K.
+ */
+public final class Distances {
+    /** At most this many distance entries are materialised at once (64 MB of floats). */
+    private static final long MAX_CHUNK_ELEMENTS = 16L << 20;
+
+    private Distances() {
+    }
+
+    /** Squared distances {@code [N, K]}. */
+    public static INDArray squared(INDArray z, INDArray codes) {
+        checkShapes(z, codes);
+        INDArray zz = z.mul(z).sum(true, 1);                           // [N,1]
+        INDArray ee = codes.mul(codes).sum(true, 1).reshape(1, codes.size(0)); // [1,K]
+        INDArray d = z.mmul(codes.transpose()).muli(-2.0);             // [N,K]
+        d.addiColumnVector(zz);
+        d.addiRowVector(ee);
+        return d;
+    }
+
+    /** Index of the nearest code for each row of z, as an INT32 array {@code [N]}. */
+    public static INDArray nearest(INDArray z, INDArray codes) {
+        checkShapes(z, codes);
+        long n = z.size(0);
+        long k = codes.size(0);
+        long chunk = Math.max(1, MAX_CHUNK_ELEMENTS / Math.max(1, k));
+        if (n <= chunk) return Nd4j.argMin(squared(z, codes), 1).castTo(DataType.INT32).reshape(n);
+        INDArray out = Nd4j.create(DataType.INT32, n);
+        for (long start = 0; start < n; start += chunk) {
+            long end = Math.min(n, start + chunk);
+            INDArray part = Nd4j.argMin(squared(z.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()), codes), 1);
+            out.get(NDArrayIndex.interval(start, end)).assign(part.castTo(DataType.INT32).reshape(end - start));
+        }
+        return out;
+    }
+
+    private static void checkShapes(INDArray z, INDArray codes) {
+        if (z.rank() != 2 || codes.rank() != 2 || z.size(1) != codes.size(1))
+            throw new IllegalArgumentException("expected z [N, D] and codes [K, D], got z "
+                    + Arrays.toString(z.shape()) + " and codes " + Arrays.toString(codes.shape()));
+    }
+}

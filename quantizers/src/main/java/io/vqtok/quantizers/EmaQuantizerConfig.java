@@ -1,0 +1,69 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.codebook.ReseedConfig;
+
+import static io.vqtok.quantizers.QuantizerConfig.require;
+
+/**
+ * Configuration of {@link EmaVectorQuantizer}: a codebook updated by exponential moving averages.
+ *
+ * @param codebookSize     K codes
+ * @param dim              D
+ * @param beta             commitment weight β
+ * @param decay            EMA decay γ in (0, 1), typically 0.99
+ * @param eps              Laplace smoothing ε &gt; 0, typically 1e-5
+ * @param init             codebook initialisation
+ * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
+ * @param reseed           dead-code reseeding, OFF to disable
+ */
+public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps,
+                                 CodebookInit init, int kmeansIterations, ReseedConfig reseed) implements QuantizerConfig {
+    public EmaQuantizerConfig {
+        require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
+        require(dim >= 1, "code dimension must be >= 1, got " + dim);
+        require(beta >= 0 && Double.isFinite(beta), "commitment weight beta must be finite and >= 0, got " + beta);
+        require(decay > 0 && decay < 1, "EMA decay must be in (0, 1), got " + decay);
+        require(eps > 0 && Double.isFinite(eps), "Laplace epsilon must be > 0, got " + eps);
+        require(init != null, "codebook init is required");
+        require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
+        require(reseed != null, "reseed config is required (ReseedConfig.OFF to disable)");
+    }
+
+    /** β = 0.25, decay 0.99, ε = 1e-5, uniform init, no reseeding. */
+    public static EmaQuantizerConfig of(int codebookSize, int dim) {
+        return new EmaQuantizerConfig(codebookSize, dim, 0.25, 0.99, 1e-5, CodebookInit.UNIFORM, 10, ReseedConfig.OFF);
+    }
+
+    public EmaQuantizerConfig withInit(CodebookInit i) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, i, kmeansIterations, reseed);
+    }
+
+    public EmaQuantizerConfig withReseed(ReseedConfig r) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, r);
+    }
+
+    public EmaQuantizerConfig withDecay(double d) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, d, eps, init, kmeansIterations, reseed);
+    }
+
+    public EmaQuantizerConfig withCodebookSize(int k) {
+        return new EmaQuantizerConfig(k, dim, beta, decay, eps, init, kmeansIterations, reseed);
+    }
+
+    @Override
+    public EmaQuantizerConfig withDim(int d) {
+        return new EmaQuantizerConfig(codebookSize, d, beta, decay, eps, init, kmeansIterations, reseed);
+    }
+
+    @Override
+    public Quantizer create(String prefix, long seed) {
+        return new EmaVectorQuantizer(this, prefix, seed);
+    }
+
+    @Override
+    public String describe() {
+        return "ema K=" + codebookSize + " D=" + dim + " beta=" + beta + " decay=" + decay + " init="
+                + init.name().toLowerCase() + (reseed.enabled() ? " reseed<" + reseed.threshold() : "");
+    }
+}

@@ -1,0 +1,121 @@
+package io.vqtok.quantizers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The contract every vector quantizer implements: a discrete bottleneck mapping vectors z {@code [N, D]}
+ * to code vectors, with indices in {@code [0, codebookSize())} on {@code indexChannels()} channels.
+ *
+ * <ol>
+ *   <li>Training: {@link #quantize} adds the quantized output (with the quantizer's gradient), the
+ *       indices and named loss terms to a SameDiff graph.</li>
+ *   <li>After each optimizer step, {@link #afterStep} updates state that is not trained by gradient
+ *       (EMA statistics, dead-code reseeding) from the values the step computed.</li>
+ *   <li>Inference without a graph: {@link #indices} maps z to INT32 indices {@code [N, C]} and
+ *       {@link #codes} maps indices back to the exact vectors a decoder sees.</li>
+ * </ol>
+ * Parameters and buffers are live arrays shared with any graph the quantizer was added to, so the
+ * inference methods always see the current state.
+ */
+public interface Quantizer {
+
+    /** The configuration this quantizer was built from. */
+    QuantizerConfig config();
+
+    /** Prefix of this quantizer's graph variables and saved arrays, e.g. "quantizer.". */
+    String prefix();
+
+    /** Codes per index channel. */
+    int codebookSize();
+
+    /** Dimension D of the vectors quantized. */
+    int dim();
+
+    /** Number of index channels C: 1, or Q for a Q-stage residual quantizer. */
+    int indexChannels();
+
+    /** Adds quantization of z {@code [N, D]} to the graph. */
+    GraphQuantization quantize(SameDiff sd, SDVariable z);
+
+    /**
+     * Quantizes an NCHW feature map {@code [N, D, H, W]}: its N·H·W vectors of dimension D are quantized
+     * and the result is returned in NCHW; indices are {@code [N·H·W]} or {@code [N·H·W, Q]} in NHW order.
+     */
+    default GraphQuantization quantizeNchw(SameDiff sd, SDVariable z, long height, long width) {
+        SDVariable flat = sd.reshape(sd.permute(z, 0, 2, 3, 1), -1, dim());
+        GraphQuantization g = quantize(sd, flat);
+        SDVariable q = sd.permute(sd.reshape(g.quantized(), -1, height, width, dim()), 0, 3, 1, 2);
+        return new GraphQuantization(q, g.indices(), g.losses(), g.observed());
+    }
+
+    /** Data-dependent initialisation from a first batch of encoder outputs {@code [N, D]} (no-op by default). */
+    default void initialize(INDArray z) {
+    }
+
+    /**
+     * Updates non-gradient state after optimizer step {@code step} (1-based), given the values of the
+     * graph variables named in {@link GraphQuantization#observed()}.
+     *
+     * @return how many codes were reseeded in this step
+     */
+    default int afterStep(long step, Map<String, INDArray> observed) {
+        return 0;
+    }
+
+    /** Indices INT32 {@code [N, indexChannels()]} of z {@code [N, D]}. */
+    INDArray indices(INDArray z);
+
+    /** Code vectors {@code [N, D]} of indices {@code [N, C]} (or {@code [N]} when C = 1). */
+    INDArray codes(INDArray indices);
+
+    /** Trainable parameters by full name (live arrays). */
+    Map<String, INDArray> parameters();
+
+    /** Non-trainable state by full name (live arrays): EMA statistics, usage. */
+    default Map<String, INDArray> buffers() {
+        return Map.of();
+    }
+
+    /** Parameters and buffers: everything needed to restore this quantizer. */
+    default Map<String, INDArray> state() {
+        Map<String, INDArray> all = new LinkedHashMap<>(parameters());
+        all.putAll(buffers());
+        return all;
+    }
+
+    /** Restores state saved by {@link #state()}, checking names and shapes. */
+    default void loadState(Map<String, INDArray> saved) {
+        for (Map.Entry<String, INDArray> e : state().entrySet()) {
+            INDArray src = saved.get(e.getKey());
+            if (src == null) throw new IllegalArgumentException("missing quantizer array '" + e.getKey() + "'");
+            if (!Arrays.equals(src.shape(), e.getValue().shape()))
+                throw new IllegalArgumentException("quantizer array '" + e.getKey() + "' has shape "
+                        + Arrays.toString(src.shape()) + ", expected " + Arrays.toString(e.getValue().shape()));
+            e.getValue().assign(src);
+        }
+    }
+
+    /** Checks that indices are integers of the expected channel count and in range; returns them as INT32 {@code [N, C]}. */
+    default INDArray checkIndices(INDArray indices) {
+        if (!indices.dataType().isIntType())
+            throw new IllegalArgumentException("code indices must be integers, got " + indices.dataType());
+        int c = indexChannels();
+        INDArray idx = indices.rank() == 1 && c == 1 ? indices.reshape(indices.length(), 1) : indices;
+        if (idx.rank() != 2 || idx.size(1) != c)
+            throw new IllegalArgumentException("code indices of shape " + Arrays.toString(indices.shape())
+                    + " do not match [N, " + c + "]");
+        if (idx.length() > 0) {
+            long min = idx.minNumber().longValue(), max = idx.maxNumber().longValue();
+            if (min < 0 || max >= codebookSize())
+                throw new IllegalArgumentException("code index " + (min < 0 ? min : max) + " out of range [0, "
+                        + codebookSize() + ")");
+        }
+        return idx.castTo(org.nd4j.linalg.api.buffer.DataType.INT32);
+    }
+}

@@ -1,0 +1,127 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.DeadCodeReseeder;
+import io.vqtok.codebook.Distances;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Nearest-neighbour vector quantizer with the straight-through estimator (van den Oord et al. 2017,
+ * "Neural Discrete Representation Learning").
+ *
+ * <p>For z {@code [N, D]} and a learned codebook E {@code [K, D]}: k* = argmin_k ‖z − e_k‖², q = e_{k*},
+ * output z + sg(q − z). Loss terms: {@code codebook} = mean‖sg(z) − q‖² (trains E) and
+ * {@code commitment} = β·mean‖z − sg(q)‖² (trains the encoder). Optional dead-code reseeding moves codes
+ * whose EMA usage falls below a threshold onto encoder outputs of the batch after each step.
+ */
+public class VectorQuantizer implements Quantizer {
+    protected final VectorQuantizerConfig config;
+    protected final String prefix;
+    protected final long seed;
+    protected final INDArray codebook;
+    protected final INDArray usage;
+    private final DeadCodeReseeder reseeder;
+    private String observedInput;
+    private String observedIndices;
+
+    public VectorQuantizer(VectorQuantizerConfig config, String prefix, long seed) {
+        this.config = config;
+        this.prefix = prefix;
+        this.seed = seed;
+        this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
+        this.usage = Nd4j.zeros(DataType.FLOAT, config.codebookSize());
+        this.reseeder = new DeadCodeReseeder(config.reseed(), seed ^ 0x5eed5eedL);
+    }
+
+    @Override
+    public VectorQuantizerConfig config() {
+        return config;
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public int codebookSize() {
+        return config.codebookSize();
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int indexChannels() {
+        return 1;
+    }
+
+    /** The live codebook {@code [K, D]}. */
+    public INDArray codebook() {
+        return codebook;
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        SDVariable e = sd.var(prefix + "codebook", codebook);
+        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
+        SDVariable q = GraphOps.lookup(sd, idx, e, codebookSize());
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        losses.put("codebook", GraphOps.codebookLoss(sd, prefix + "codebook_loss", z, q));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
+        observedInput = z.name();
+        observedIndices = idx.name();
+        return new GraphQuantization(estimate(sd, z, q), idx, losses,
+                config.reseed().enabled() ? List.of(observedInput, observedIndices) : List.of());
+    }
+
+    /** The output that carries the gradient to z: straight-through here. */
+    protected SDVariable estimate(SameDiff sd, SDVariable z, SDVariable q) {
+        return GraphOps.straightThrough(sd, z, q);
+    }
+
+    @Override
+    public void initialize(INDArray z) {
+        INDArray fitted = config.init().fromData(z, codebookSize(), seed, config.kmeansIterations());
+        if (fitted != null) codebook.assign(fitted);
+    }
+
+    @Override
+    public int afterStep(long step, Map<String, INDArray> observed) {
+        if (!config.reseed().enabled()) return 0;
+        INDArray z = observed.get(observedInput);
+        INDArray idx = observed.get(observedIndices);
+        if (z == null || idx == null) throw new IllegalStateException("quantizer " + prefix + " did not get its observed values");
+        return reseeder.step(step, codebook, usage, z, idx.toIntVector()).length;
+    }
+
+    @Override
+    public INDArray indices(INDArray z) {
+        return Distances.nearest(z.castTo(codebook.dataType()), codebook).reshape(z.size(0), 1);
+    }
+
+    @Override
+    public INDArray codes(INDArray indices) {
+        INDArray idx = checkIndices(indices);
+        return Nd4j.pullRows(codebook, 1, idx.reshape(-1).toIntVector());
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return Map.of(prefix + "codebook", codebook);
+    }
+
+    @Override
+    public Map<String, INDArray> buffers() {
+        return Map.of(prefix + "usage", usage);
+    }
+}
