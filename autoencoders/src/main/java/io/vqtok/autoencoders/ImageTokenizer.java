@@ -1,0 +1,200 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.quantizers.Quantizer;
+import io.vqtok.quantizers.ResidualQuantizer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An image tokenizer (VQ-VAE): convolutional encoder, quantizer, decoder.
+ *
+ * <p>{@link #encode} maps images {@code [N, C, H, W]} (floats in [0, 1]) to INT32 codes {@code [N, h, w]},
+ * or {@code [N, h, w, Q]} for a Q-stage residual quantizer; {@link #decode} maps codes back to images.
+ * Encoding and decoding need no training graph; both see the current weights of a tokenizer being trained.
+ * Train with {@link TokenizerTrainer}; persist with {@link #save} and {@link #load}.
+ */
+public final class ImageTokenizer {
+    /** Images per inference batch; bounds memory for any N. */
+    public static final int INFERENCE_BATCH = 1000;
+
+    private final TokenizerConfig config;
+    private final ImageAutoencoder autoencoder;
+    private final Quantizer quantizer;
+    private Provenance provenance;
+    private SameDiff encoderGraph;
+    private SameDiff decoderGraph;
+
+    private ImageTokenizer(TokenizerConfig config, long seed) {
+        this.config = config;
+        this.autoencoder = new ImageAutoencoder(config.autoencoder(), seed);
+        this.quantizer = config.quantizer().create("quantizer.", seed + 1);
+        this.provenance = Provenance.untrained(seed);
+    }
+
+    /** A freshly initialised tokenizer. */
+    public static ImageTokenizer create(TokenizerConfig config, long seed) {
+        return new ImageTokenizer(config, seed);
+    }
+
+    public TokenizerConfig config() {
+        return config;
+    }
+
+    public ImageAutoencoder autoencoder() {
+        return autoencoder;
+    }
+
+    public Quantizer quantizer() {
+        return quantizer;
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    void provenance(Provenance p) {
+        this.provenance = p;
+    }
+
+    /** Shape of the codes of one image: {@code [h, w]} or {@code [h, w, Q]}. */
+    public long[] codeShape() {
+        ImageAutoencoderConfig a = config.autoencoder();
+        return quantizer.indexChannels() == 1 ? new long[]{a.latentHeight(), a.latentWidth()}
+                : new long[]{a.latentHeight(), a.latentWidth(), quantizer.indexChannels()};
+    }
+
+    /** Every array to persist: autoencoder parameters, then quantizer parameters and buffers. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder.parameters());
+        all.putAll(quantizer.state());
+        return all;
+    }
+
+    /** Trainable parameters: autoencoder and quantizer. */
+    public Map<String, INDArray> trainableParameters() {
+        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder.parameters());
+        all.putAll(quantizer.parameters());
+        return all;
+    }
+
+    /** Encoder outputs {@code [N, D, h, w]} of images {@code [N, C, H, W]}. */
+    public INDArray latents(INDArray images) {
+        checkImages(images);
+        if (encoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            ImageAutoencoderConfig a = config.autoencoder();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
+            autoencoder.encode(sd, x).rename("z");
+            encoderGraph = sd;
+        }
+        return batched(images, b -> encoderGraph.output(Map.of("x", b), "z").get("z"));
+    }
+
+    /** Latents {@code [N, D, h, w]} as rows {@code [N·h·w, D]} in NHW order. */
+    public static INDArray flatten(INDArray latents) {
+        long d = latents.size(1);
+        return latents.permute(0, 2, 3, 1).dup('c').reshape(-1, d);
+    }
+
+    /** INT32 codes {@code [N, h, w]} (or {@code [N, h, w, Q]}) of images {@code [N, C, H, W]}. */
+    public INDArray encode(INDArray images) {
+        INDArray z = latents(images);
+        INDArray idx = quantizer.indices(flatten(z));
+        long[] shape = new long[codeShape().length + 1];
+        shape[0] = images.size(0);
+        System.arraycopy(codeShape(), 0, shape, 1, codeShape().length);
+        return idx.reshape(shape);
+    }
+
+    /** Images {@code [N, C, H, W]} decoded from codes {@code [N, h, w]} or {@code [N, h, w, Q]}. */
+    public INDArray decode(INDArray codes) {
+        return decode(codes, quantizer.indexChannels());
+    }
+
+    /** Images decoded with the first {@code stages} residual stages (all stages for other quantizers). */
+    public INDArray decode(INDArray codes, int stages) {
+        long[] expected = codeShape();
+        long[] got = codes.shape();
+        if (got.length != expected.length + 1 || !Arrays.equals(Arrays.copyOfRange(got, 1, got.length), expected))
+            throw new IllegalArgumentException("codes of shape " + Arrays.toString(got) + " do not match [N, "
+                    + Arrays.toString(expected).replaceAll("[\\[\\]]", "") + "]");
+        long n = got[0];
+        INDArray flat = codes.reshape(n * expected[0] * expected[1], quantizer.indexChannels());
+        INDArray vectors = quantizer instanceof ResidualQuantizer r ? r.codes(flat, stages) : quantizer.codes(flat);
+        return decodeVectors(vectors.reshape(n, expected[0], expected[1], quantizer.dim()).permute(0, 3, 1, 2).dup('c'));
+    }
+
+    /** Images {@code [N, C, H, W]} decoded from quantized latents {@code [N, D, h, w]}. */
+    public INDArray decodeVectors(INDArray latents) {
+        if (decoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            ImageAutoencoderConfig a = config.autoencoder();
+            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
+            autoencoder.decode(sd, q).rename("xhat");
+            decoderGraph = sd;
+        }
+        return batched(latents.castTo(DataType.FLOAT), b -> decoderGraph.output(Map.of("q", b), "xhat").get("xhat"));
+    }
+
+    /** decode(encode(images)). */
+    public INDArray reconstruct(INDArray images) {
+        return decode(encode(images));
+    }
+
+    /** Saves config, provenance and all arrays to one file (written to a temporary file, then renamed). */
+    public void save(Path file) throws IOException {
+        ModelFile.write(file, this);
+    }
+
+    /** Loads a tokenizer saved by {@link #save}; gives identical codes to the saved one. */
+    public static ImageTokenizer load(Path file) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        ImageTokenizer t = new ImageTokenizer(c.config(), c.provenance().seed());
+        Map<String, INDArray> state = t.state();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            INDArray src = c.arrays().get(e.getKey());
+            if (src == null) throw new ModelFormatException(file + ": missing array '" + e.getKey() + "'");
+            if (!Arrays.equals(src.shape(), e.getValue().shape()))
+                throw new ModelFormatException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
+                        + ", expected " + Arrays.toString(e.getValue().shape()));
+            e.getValue().assign(src);
+        }
+        t.provenance = c.provenance();
+        return t;
+    }
+
+    private void checkImages(INDArray images) {
+        ImageAutoencoderConfig a = config.autoencoder();
+        long[] s = images.shape();
+        if (s.length != 4 || s[1] != a.channels() || s[2] != a.height() || s[3] != a.width())
+            throw new IllegalArgumentException("images of shape " + Arrays.toString(s) + " do not match [N, "
+                    + a.channels() + ", " + a.height() + ", " + a.width() + "]");
+    }
+
+    private static INDArray batched(INDArray in, java.util.function.Function<INDArray, INDArray> f) {
+        long n = in.size(0);
+        if (n <= INFERENCE_BATCH) return f.apply(in.castTo(DataType.FLOAT)).dup();
+        INDArray out = null;
+        for (long s = 0; s < n; s += INFERENCE_BATCH) {
+            long e = Math.min(n, s + INFERENCE_BATCH);
+            INDArray part = f.apply(in.get(NDArrayIndex.interval(s, e)).castTo(DataType.FLOAT).dup());
+            if (out == null) {
+                long[] shape = part.shape().clone();
+                shape[0] = n;
+                out = Nd4j.create(part.dataType(), shape);
+            }
+            out.get(NDArrayIndex.interval(s, e)).assign(part);
+        }
+        return out;
+    }
+}

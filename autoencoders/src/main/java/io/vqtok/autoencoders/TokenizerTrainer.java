@@ -1,0 +1,182 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.codebook.CodebookUsage;
+import io.vqtok.quantizers.GraphQuantization;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Trains an {@link ImageTokenizer}: reconstruction MSE plus the quantizer's loss terms, Adam on every
+ * trainable parameter, then the quantizer's out-of-graph state update (EMA, reseeding) after each step.
+ *
+ * <p>Each step runs one SameDiff execution that returns the loss terms, the indices and whatever the
+ * quantizer observes together with all gradients; a non-finite loss stops training before any parameter
+ * changes ({@link NonFiniteLossException}).
+ */
+public final class TokenizerTrainer {
+    /** Called after every step; may save checkpoints or print progress. */
+    public interface Listener {
+        void onStep(StepReport report);
+    }
+
+    private final ImageTokenizer tokenizer;
+    private final TrainConfig config;
+    private final SameDiff sd;
+    private final GraphQuantization graphQuantization;
+    private final List<String> outputs = new ArrayList<>();
+    private final Map<String, String> termNames = new LinkedHashMap<>();
+    private final Map<String, INDArray> params;
+    private final SameDiff gradFn;
+    private final Map<String, String> gradientNames = new LinkedHashMap<>();
+    private final List<String> fetch;
+    private final Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
+    private long step;
+
+    public TokenizerTrainer(ImageTokenizer tokenizer, TrainConfig config) {
+        this.tokenizer = tokenizer;
+        this.config = config;
+        this.step = tokenizer.provenance().steps();
+        ImageAutoencoderConfig a = tokenizer.config().autoencoder();
+        sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
+        SDVariable z = tokenizer.autoencoder().encode(sd, x);
+        graphQuantization = tokenizer.quantizer().quantizeNchw(sd, z, a.latentHeight(), a.latentWidth());
+        SDVariable xhat = tokenizer.autoencoder().decode(sd, graphQuantization.quantized());
+        SDVariable diff = xhat.sub(x);
+        SDVariable recon = diff.mul(diff).mean("loss.reconstruction");
+        SDVariable total = recon;
+        for (Map.Entry<String, SDVariable> t : graphQuantization.losses().entrySet()) {
+            total = total.add(t.getValue());
+            termNames.put(t.getKey(), t.getValue().name());
+        }
+        total = sd.identity("loss", total);
+        sd.setLossVariables("loss");
+        outputs.add("loss");
+        outputs.add("loss.reconstruction");
+        outputs.addAll(termNames.values());
+        outputs.add(graphQuantization.indices().name());
+        for (String o : graphQuantization.observed()) if (!outputs.contains(o)) outputs.add(o);
+
+        params = tokenizer.trainableParameters();
+        createGradFunctionQuietly(sd);
+        gradFn = sd.getFunction("grad");
+        for (String p : params.keySet()) {
+            SDVariable g = sd.getVariable(p).getGradient();
+            if (g != null) gradientNames.put(p, g.name());
+        }
+        fetch = new ArrayList<>(outputs);
+        fetch.addAll(gradientNames.values());
+        Adam adam = new Adam(config.learningRate());
+        for (Map.Entry<String, INDArray> p : params.entrySet()) {
+            INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(p.getValue().length()));
+            updaters.put(p.getKey(), adam.instantiate(state, true));
+        }
+    }
+
+    /**
+     * One forward/backward pass returning the requested activations and gradients. This is what
+     * {@code SameDiff.calculateGradientsAndOutputs} does, but with the session's array cache left on: that
+     * method turns it off, and on this stack re-allocating every activation each step costs 2-4x the
+     * step's arithmetic. Values are consumed before the next pass, so reuse is safe.
+     */
+    private Map<String, INDArray> execute(INDArray images) {
+        gradFn.setEnableCache(true);
+        ExecutionResult r = gradFn.output(Map.of("x", images), Collections.emptyMap(), null, fetch.toArray(new String[0]));
+        Map<String, INDArray> values = new HashMap<>();
+        if (r.hasValues()) {
+            r.getValueOutputs().forEach((k, v) -> values.put(k, v.getTensorValue()));
+        } else {
+            values.putAll(ExecutionResult.unpack(r.getOutputs()));
+        }
+        return values;
+    }
+
+    /** SameDiff prints a line per differentiated op to standard output; keep stdout clean for --json users. */
+    private static void createGradFunctionQuietly(SameDiff sd) {
+        PrintStream stdout = System.out;
+        synchronized (System.class) {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+    }
+
+    /** Steps taken so far, including those before this trainer was created. */
+    public long step() {
+        return step;
+    }
+
+    /** Initialises data-dependent quantizer state (e.g. codebook from encoder outputs) from a batch. */
+    public void initialize(INDArray images) {
+        tokenizer.quantizer().initialize(ImageTokenizer.flatten(tokenizer.latents(images)));
+    }
+
+    /** One optimizer step on a batch {@code [B, C, H, W]}. */
+    public StepReport step(INDArray images) {
+        long t0 = System.nanoTime();
+        long next = step + 1;
+        Map<String, INDArray> out = execute(images);
+        double loss = out.get("loss").getDouble(0);
+        double recon = out.get("loss.reconstruction").getDouble(0);
+        if (!Double.isFinite(loss)) throw new NonFiniteLossException(next, "loss (reconstruction " + recon + ")");
+        int iteration = (int) Math.min(Integer.MAX_VALUE, step);
+        for (Map.Entry<String, INDArray> p : params.entrySet()) {
+            String gradName = gradientNames.get(p.getKey());
+            if (gradName == null) continue;  // no gradient reaches it (e.g. frozen by the quantizer's design)
+            INDArray g = out.get(gradName);
+            updaters.get(p.getKey()).applyUpdater(g, iteration, 0);
+            p.getValue().subi(g);
+        }
+        step = next;
+        int reseeded = tokenizer.quantizer().afterStep(step, out);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        termNames.forEach((k, v) -> terms.put(k, out.get(v).getDouble(0)));
+        INDArray idx = out.get(graphQuantization.indices().name());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        CodebookUsage usage = new CodebookUsage(tokenizer.quantizer().codebookSize(), tokenizer.quantizer().indexChannels());
+        usage.add(idx.castTo(DataType.INT32));
+        return new StepReport(step, loss, recon, terms, usage.meanUtilization(), reseeded, seconds, (int) images.size(0));
+    }
+
+    /**
+     * Runs {@code config.steps()} steps on batches from {@code batches}, initialising data-dependent
+     * quantizer state from the first batch when no step has been taken yet.
+     */
+    public void train(Supplier<INDArray> batches, String dataDescription, Listener listener) {
+        long end = step + config.steps();
+        INDArray batch = batches.get();
+        if (step == 0) initialize(batch);
+        while (true) {
+            StepReport r = step(batch);
+            tokenizer.provenance(tokenizer.provenance().trained(step, config.batchSize(), config.learningRate(), dataDescription));
+            listener.onStep(r);
+            if (step >= end) return;
+            batch = batches.get();
+        }
+    }
+
+    /** The training graph (for inspection). */
+    public SameDiff graph() {
+        return sd;
+    }
+}

@@ -1,0 +1,12 @@
+package io.vqtok.autoencoders;
+
+/** The library version and the model file format version this build writes. */
+public final class Version {
+    /** Version of vqtok. */
+    public static final String VERSION = "0.1.0";
+    /** Version of the .vqt model format written; files of a higher version are refused. */
+    public static final int FORMAT_VERSION = 1;
+
+    private Version() {
+    }
+}

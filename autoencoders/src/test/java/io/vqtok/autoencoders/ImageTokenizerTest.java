@@ -1,0 +1,195 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.codebook.ReseedConfig;
+import io.vqtok.quantizers.EmaQuantizerConfig;
+import io.vqtok.quantizers.FsqConfig;
+import io.vqtok.quantizers.QuantizerConfig;
+import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.VectorQuantizerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageTokenizerTest {
+    private static final ImageAutoencoderConfig SMALL = new ImageAutoencoderConfig(1, 16, 16, 8, 4, 1, 8);
+
+    /** Blurry random blobs: learnable structure, deterministic. */
+    static INDArray images(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n * 16 * 16];
+        for (int i = 0; i < n; i++) {
+            double cx = 4 + r.nextDouble() * 8, cy = 4 + r.nextDouble() * 8, s = 2 + r.nextDouble() * 3;
+            for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 16; x++)
+                    v[i * 256 + y * 16 + x] = (float) Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s));
+        }
+        return Nd4j.create(v, new long[]{n, 1, 16, 16}, DataType.FLOAT);
+    }
+
+    static List<QuantizerConfig> quantizers() {
+        return List.of(
+                VectorQuantizerConfig.of(32, 8),
+                VectorQuantizerConfig.of(32, 8).withEstimator(VectorQuantizerConfig.Estimator.ROTATION),
+                EmaQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA).withReseed(ReseedConfig.threshold(0.05)),
+                new FsqConfig(new int[]{5, 5, 3}, 8),
+                new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3));
+    }
+
+    private static ImageTokenizer trained(QuantizerConfig q, int steps) {
+        ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, q), 7);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(steps, 32, 3e-3, 7, 0));
+        int[] i = {0};
+        List<StepReport> reports = new ArrayList<>();
+        trainer.train(() -> images(32, 100 + (i[0]++ % 8)), "blobs", reports::add);
+        assertThat(reports).hasSize(steps);
+        return t;
+    }
+
+    @Test
+    void everyQuantizerTrainsAndReducesReconstructionError() {
+        for (QuantizerConfig q : quantizers()) {
+            ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, q), 7);
+            INDArray x = images(64, 1);
+            double before = t.reconstruct(x).squaredDistance(x);
+            TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(40, 32, 3e-3, 7, 0));
+            int[] i = {0};
+            List<StepReport> reports = new ArrayList<>();
+            trainer.train(() -> images(32, 100 + (i[0]++ % 8)), "blobs", reports::add);
+            double after = t.reconstruct(x).squaredDistance(x);
+            assertThat(after).as(q.describe()).isLessThan(before * 0.8);
+            assertThat(reports.get(reports.size() - 1).reconstruction()).as(q.describe()).isLessThan(reports.get(0).reconstruction());
+            assertThat(t.provenance().steps()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void encodeDecodeShapesAndIndicesCodesIndices() {
+        for (QuantizerConfig q : quantizers()) {
+            ImageTokenizer t = trained(q, 5);
+            INDArray x = images(10, 3);
+            INDArray codes = t.encode(x);
+            int channels = t.quantizer().indexChannels();
+            assertThat(codes.shape()).containsExactly(channels == 1 ? new long[]{10, 4, 4} : new long[]{10, 4, 4, channels});
+            assertThat(codes.dataType()).isEqualTo(DataType.INT32);
+            assertThat(codes.minNumber().intValue()).isGreaterThanOrEqualTo(0);
+            assertThat(codes.maxNumber().intValue()).isLessThan(t.quantizer().codebookSize());
+            INDArray decoded = t.decode(codes);
+            assertThat(decoded.shape()).containsExactly(10, 1, 16, 16);
+            // code vectors map back to the same indices
+            INDArray flat = codes.reshape(-1, channels);
+            assertThat(t.quantizer().indices(t.quantizer().codes(flat))).as(q.describe()).isEqualTo(flat);
+        }
+    }
+
+    @Test
+    void saveLoadGivesIdenticalCodesAndImages(@TempDir Path dir) throws IOException {
+        for (QuantizerConfig q : quantizers()) {
+            ImageTokenizer t = trained(q, 5);
+            Path file = dir.resolve("m.vqt");
+            t.save(file);
+            ImageTokenizer loaded = ImageTokenizer.load(file);
+            INDArray x = images(20, 5);
+            assertThat(loaded.encode(x)).as(q.describe()).isEqualTo(t.encode(x));
+            assertThat(loaded.decode(t.encode(x))).isEqualTo(t.decode(t.encode(x)));
+            assertThat(loaded.config()).isEqualTo(t.config());
+            assertThat(loaded.provenance().steps()).isEqualTo(5);
+            assertThat(loaded.provenance().seed()).isEqualTo(7);
+            assertThat(loaded.provenance().data()).isEqualTo("blobs");
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("m.vqt");
+            }
+        }
+    }
+
+    @Test
+    void loadRejectsForeignTruncatedAndNewerFiles(@TempDir Path dir) throws IOException {
+        Path text = dir.resolve("notes.vqt");
+        Files.writeString(text, "hello");
+        assertThatThrownBy(() -> ImageTokenizer.load(text)).isInstanceOf(ModelFormatException.class).hasMessageContaining("not a vqtok model");
+
+        ImageTokenizer t = trained(VectorQuantizerConfig.of(16, 8), 2);
+        Path good = dir.resolve("good.vqt");
+        t.save(good);
+        byte[] bytes = Files.readAllBytes(good);
+        Path truncated = dir.resolve("truncated.vqt");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> ImageTokenizer.load(truncated)).isInstanceOf(ModelFormatException.class).hasMessageContaining("truncated");
+
+        Path newer = dir.resolve("newer.vqt");
+        rewriteHeader(good, newer, h -> h.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+        assertThatThrownBy(() -> ImageTokenizer.load(newer)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("newer vqtok").hasMessageContaining("99");
+
+        Path other = dir.resolve("other.vqt");
+        rewriteHeader(good, other, h -> h.replace("vqtok-tokenizer", "something-else"));
+        assertThatThrownBy(() -> ImageTokenizer.load(other)).hasMessageContaining("not a vqtok tokenizer");
+
+        assertThatThrownBy(() -> ImageTokenizer.load(dir.resolve("missing.vqt"))).hasMessageContaining("not found");
+    }
+
+    private static void rewriteHeader(Path in, Path out, java.util.function.UnaryOperator<String> edit) throws IOException {
+        try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(in));
+             ZipOutputStream zout = new ZipOutputStream(Files.newOutputStream(out))) {
+            ZipEntry e;
+            while ((e = zin.getNextEntry()) != null) {
+                byte[] b = zin.readAllBytes();
+                if (e.getName().equals("vqtok.json")) b = edit.apply(new String(b, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                zout.putNextEntry(new ZipEntry(e.getName()));
+                zout.write(b);
+                zout.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsBeforeUpdatingParameters() {
+        ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, VectorQuantizerConfig.of(16, 8)), 1);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(10, 8, 1e-3, 1, 0));
+        trainer.step(images(8, 1));
+        INDArray before = t.state().get("enc.out.w").dup();
+        INDArray bad = images(8, 2);
+        bad.putScalar(0, Float.NaN);
+        assertThatThrownBy(() -> trainer.step(bad)).isInstanceOf(NonFiniteLossException.class).hasMessageContaining("step 2");
+        assertThat(t.state().get("enc.out.w")).isEqualTo(before);
+    }
+
+    @Test
+    void badShapesAndConfigsAreRejected() {
+        ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, VectorQuantizerConfig.of(16, 8)), 1);
+        assertThatThrownBy(() -> t.encode(Nd4j.zeros(DataType.FLOAT, 2, 1, 28, 28))).hasMessageContaining("do not match [N, 1, 16, 16]");
+        assertThatThrownBy(() -> t.decode(Nd4j.zeros(DataType.INT32, 2, 5, 5))).hasMessageContaining("do not match");
+        assertThatThrownBy(() -> t.decode(Nd4j.zeros(DataType.INT32, 2, 4, 4).addi(16))).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> new TokenizerConfig(SMALL, VectorQuantizerConfig.of(16, 4))).hasMessageContaining("does not match the latent dimension");
+        assertThatThrownBy(() -> new ImageAutoencoderConfig(1, 30, 30, 8, 4, 0, 8)).hasMessageContaining("multiple of the downsampling");
+        assertThatThrownBy(() -> new ImageAutoencoderConfig(1, 32, 32, 8, 3, 0, 8)).hasMessageContaining("downsampling must be");
+    }
+
+    @Test
+    void downsamplingEightAndRgbWork() {
+        ImageAutoencoderConfig rgb = new ImageAutoencoderConfig(3, 32, 32, 8, 8, 1, 8);
+        ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(rgb, VectorQuantizerConfig.of(16, 8)), 1);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, 32, 32);
+        assertThat(t.encode(x).shape()).containsExactly(3, 4, 4);
+        assertThat(t.reconstruct(x).shape()).containsExactly(3, 3, 32, 32);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(2, 3, 1e-3, 1, 0));
+        StepReport r = trainer.step(x);
+        assertThat(r.loss()).isFinite();
+    }
+}

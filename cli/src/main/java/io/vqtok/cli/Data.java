@@ -1,0 +1,69 @@
+package io.vqtok.cli;
+
+import io.vqtok.datasets.Batch;
+import io.vqtok.datasets.Batcher;
+import io.vqtok.datasets.DataSources;
+import io.vqtok.datasets.ImageDataset;
+import io.vqtok.datasets.Split;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Iterator;
+
+/** Glue between {@code datasets} (float arrays) and the models (ND4J arrays {@code [B, C, H, W]}). */
+final class Data {
+    private Data() {
+    }
+
+    static ImageDataset open(String spec, Split split, int channels) {
+        return DataSources.open(spec, split, channels);
+    }
+
+    static INDArray toArray(Batch b) {
+        return Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()}, DataType.FLOAT);
+    }
+
+    /** The dataset once, in order, in batches. */
+    static Iterator<INDArray> inOrder(ImageDataset data, int batch, int limit) {
+        ImageDataset d = limit > 0 && limit < data.size() ? new Prefix(data, limit) : data;
+        Batcher b = new Batcher(d, Math.min(batch, d.size()), 0, false, false);
+        return new Iterator<>() {
+            public boolean hasNext() {
+                return b.hasNext();
+            }
+
+            public INDArray next() {
+                return toArray(b.next());
+            }
+        };
+    }
+
+    /** The first {@code n} images of a dataset. */
+    record Prefix(ImageDataset data, int n) implements ImageDataset {
+        public int size() {
+            return n;
+        }
+
+        public int channels() {
+            return data.channels();
+        }
+
+        public int height() {
+            return data.height();
+        }
+
+        public int width() {
+            return data.width();
+        }
+
+        public String description() {
+            return data.description() + " (first " + n + ")";
+        }
+
+        public void copyImage(int index, float[] dst, int offset) {
+            if (index >= n) throw new IndexOutOfBoundsException(index);
+            data.copyImage(index, dst, offset);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.vqtok.cli;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.codebook.ReseedConfig;
+import io.vqtok.quantizers.EmaQuantizerConfig;
+import io.vqtok.quantizers.FsqConfig;
+import io.vqtok.quantizers.QuantizerConfig;
+import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.VectorQuantizerConfig;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The quantizer flags of {@code vqtok train}, turned into a {@link QuantizerConfig}. Each quantizer's
+ * defaults are its best measured settings on Fashion-MNIST (see BENCHMARKS.md).
+ */
+public final class QuantizerOptions {
+    /** Quantizer names accepted by {@code --quantizer}. */
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "rvq");
+
+    @Option(names = "--quantizer", defaultValue = "rotation", paramLabel = "NAME",
+            description = "vq | rotation | ema | fsq | rvq (default: ${DEFAULT-VALUE})")
+    String name;
+
+    @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
+    Integer codebookSize;
+
+    @Option(names = "--dim", defaultValue = "64", paramLabel = "D", description = "latent/code dimension (default: ${DEFAULT-VALUE})")
+    int dim;
+
+    @Option(names = "--levels", split = ",", paramLabel = "L", description = "FSQ levels, e.g. 8,5,5,5 (default: preset nearest --codebook-size, else 8,5,5,5)")
+    int[] levels;
+
+    @Option(names = "--stages", defaultValue = "4", paramLabel = "Q", description = "residual stages for rvq (default: ${DEFAULT-VALUE})")
+    int stages;
+
+    @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq (default: ${DEFAULT-VALUE})")
+    String stageName;
+
+    @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
+    Double beta;
+
+    @Option(names = "--decay", paramLabel = "G", description = "EMA decay for ema (default 0.99)")
+    Double decay;
+
+    @Option(names = "--dead-code-threshold", paramLabel = "T",
+            description = "reseed codes whose EMA usage is below T x the uniform share; 0 disables (default: 0.03 for ema/rvq, 0 otherwise)")
+    Double deadCodeThreshold;
+
+    @Option(names = "--init", paramLabel = "INIT", description = "codebook init: uniform | normal | data | kmeans (default: data for ema/rvq, uniform otherwise)")
+    String init;
+
+    /** The configuration these flags describe. */
+    public QuantizerConfig toConfig() {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("rvq")) {
+            String s = stageName.toLowerCase(Locale.ROOT);
+            if (s.equals("rvq")) throw new IllegalArgumentException("--stage-quantizer cannot be rvq");
+            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages);
+        }
+        return single(n, codebookSize == null ? 512 : codebookSize, false);
+    }
+
+    private QuantizerConfig single(String n, int k, boolean residualStage) {
+        double b = beta == null ? 0.25 : beta;
+        switch (n) {
+            case "vq", "rotation" -> {
+                CodebookInit i = init(CodebookInit.UNIFORM);
+                ReseedConfig r = reseed(0);
+                return new VectorQuantizerConfig(k, dim, b, n.equals("rotation") ? VectorQuantizerConfig.Estimator.ROTATION
+                        : VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, i, 10, r);
+            }
+            case "ema" -> {
+                return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), 10, reseed(0.03));
+            }
+            case "fsq" -> {
+                if (levels != null) return new FsqConfig(levels, dim);
+                return codebookSize == null ? new FsqConfig(new int[]{8, 5, 5, 5}, dim) : FsqConfig.preset(k, dim);
+            }
+            default -> throw new IllegalArgumentException("unknown quantizer '" + n + "'; expected one of " + String.join(", ", NAMES)
+                    + (residualStage ? " (rvq excluded)" : ""));
+        }
+    }
+
+    private CodebookInit init(CodebookInit dflt) {
+        if (init == null) return dflt;
+        try {
+            return CodebookInit.valueOf(init.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --init '" + init + "'; expected uniform, normal, data or kmeans");
+        }
+    }
+
+    private ReseedConfig reseed(double dflt) {
+        double t = deadCodeThreshold == null ? dflt : deadCodeThreshold;
+        return t == 0 ? ReseedConfig.OFF : ReseedConfig.threshold(t);
+    }
+}

@@ -1,0 +1,211 @@
+package io.vqtok.cli;
+
+import io.vqtok.autoencoders.EvalResult;
+import io.vqtok.autoencoders.Evaluator;
+import io.vqtok.autoencoders.ImageAutoencoderConfig;
+import io.vqtok.autoencoders.ImageTokenizer;
+import io.vqtok.autoencoders.NonFiniteLossException;
+import io.vqtok.autoencoders.StepReport;
+import io.vqtok.autoencoders.TokenizerConfig;
+import io.vqtok.autoencoders.TokenizerTrainer;
+import io.vqtok.autoencoders.TrainConfig;
+import io.vqtok.datasets.Batcher;
+import io.vqtok.datasets.ImageDataset;
+import io.vqtok.datasets.ImageWriter;
+import io.vqtok.datasets.PrefetchingBatcher;
+import io.vqtok.datasets.Split;
+import io.vqtok.quantizers.QuantizerConfig;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vqtok train}: trains a tokenizer, checkpoints it, then reports test-set metrics. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an image tokenizer.")
+final class TrainCommand implements Callable<Integer> {
+    /** Steps excluded from the throughput figure (graph building, JIT warm-up). */
+    static final int WARMUP_STEPS = 5;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist | IDX directory | image folder (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Mixin
+    QuantizerOptions quantizer;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "128", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--base-channels", defaultValue = "32", description = "channels of the first conv (default: ${DEFAULT-VALUE})")
+    int baseChannels;
+
+    @Option(names = "--downsampling", defaultValue = "4", description = "total stride 2|4|8|16 (default: ${DEFAULT-VALUE})")
+    int downsampling;
+
+    @Option(names = "--res-blocks", defaultValue = "0", description = "residual blocks in encoder and decoder (default: ${DEFAULT-VALUE})")
+    int resBlocks;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", description = "save a checkpoint every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N test images only (default: all)")
+    int evalLimit;
+
+    @Option(names = "--recon-png", description = "PNG of test images (top) and reconstructions (bottom) (default: <out>.png)")
+    Path reconPng;
+
+    @Option(names = "--out", defaultValue = "model.vqt", description = "model file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--json", description = "print the closing summary as one JSON line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        QuantizerConfig qc = quantizer.toConfig();
+        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery);
+        ImageDataset train = Data.open(data, Split.TRAIN, 0);
+        ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
+                baseChannels, downsampling, resBlocks, quantizer.dim);
+        if (batch > train.size()) throw new IllegalArgumentException("--batch " + batch + " exceeds the " + train.size() + " training images");
+        TokenizerConfig config = new TokenizerConfig(ac, qc);
+        ImageTokenizer tokenizer = ImageTokenizer.create(config, seed);
+        TokenizerTrainer trainer = new TokenizerTrainer(tokenizer, tc);
+        System.err.printf("vqtok train: %s on %s (%d images %dx%dx%d), %d steps x %d, lr %g, seed %d%n",
+                qc.describe(), train.description(), train.size(), train.channels(), train.height(), train.width(), steps, batch, lr, seed);
+
+        Progress progress = new Progress(steps, tokenizer);
+        long wallStart = System.nanoTime();
+        try (PrefetchingBatcher batches = new Batcher(train, batch, seed, true, true).prefetching()) {
+            trainer.train(() -> Data.toArray(batches.next()), train.description(), r -> {
+                progress.step(r);
+                if (checkpointEvery > 0 && r.step() % checkpointEvery == 0 && r.step() < steps) {
+                    save(tokenizer);
+                    progress.lastSaved = r.step();
+                }
+            });
+        } catch (NonFiniteLossException e) {
+            progress.close();
+            throw new IllegalStateException(e.getMessage() + (progress.lastSaved > 0 ? "; last good checkpoint (step "
+                    + progress.lastSaved + ") kept in " + out : "; no checkpoint had been saved"));
+        }
+        progress.close();
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        save(tokenizer);
+        progress.lastSaved = steps;
+
+        ImageDataset test = Data.open(data, Split.TEST, train.channels());
+        EvalResult eval = Evaluator.evaluate(tokenizer, Data.inOrder(test, ImageTokenizer.INFERENCE_BATCH, evalLimit));
+        Path png = reconPng != null ? reconPng : siblingPng(out);
+        writeReconstructions(tokenizer, test, png);
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("quantizer", quantizer.name);
+        m.put("config", qc.describe());
+        m.put("codebook_size", tokenizer.quantizer().codebookSize());
+        m.put("steps", steps);
+        m.put("batch", batch);
+        m.put("lr", lr);
+        m.put("seed", seed);
+        m.put("train_img_per_s", Json.round(progress.imagesPerSecond(), 1));
+        m.put("train_s", Json.round(wallSeconds, 1));
+        m.put("final_train_loss", Json.round(progress.lastLoss, 6));
+        m.put("codes_reseeded", progress.reseeded);
+        m.put("test", Json.eval(eval));
+        m.put("model", out.toString());
+        m.put("reconstructions", png.toString());
+        if (json) {
+            System.out.println(Json.line(m));
+        } else {
+            System.out.printf("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
+                    qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded);
+            System.out.println("test: " + Json.human(eval));
+            System.out.println("model: " + out + "   reconstructions: " + png);
+        }
+        return 0;
+    }
+
+    private void save(ImageTokenizer t) {
+        try {
+            t.save(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Path siblingPng(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".png");
+    }
+
+    static void writeReconstructions(ImageTokenizer t, ImageDataset test, Path png) {
+        int n = Math.min(16, test.size());
+        INDArray x = Data.inOrder(test, n, n).next();
+        INDArray xhat = t.reconstruct(x);
+        INDArray both = org.nd4j.linalg.factory.Nd4j.concat(0, x, xhat);
+        ImageWriter.writeGrid(png, both.dup('c').data().asFloat(), 2 * n, test.channels(), test.height(), test.width(), n, 3);
+    }
+
+    /** Progress bar on a terminal, a line every 10% otherwise; tracks throughput and the last checkpoint. */
+    private final class Progress {
+        private final ProgressBar bar;
+        private final int total;
+        private final ImageTokenizer tokenizer;
+        private double computeSeconds;
+        private long timedImages;
+        private long reseeded;
+        private double lastLoss;
+        private long lastSaved;
+
+        Progress(int total, ImageTokenizer tokenizer) {
+            this.total = total;
+            this.tokenizer = tokenizer;
+            this.bar = System.console() != null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
+        }
+
+        void step(StepReport r) {
+            if (r.step() > WARMUP_STEPS || total <= WARMUP_STEPS) {
+                computeSeconds += r.stepSeconds();
+                timedImages += r.images();
+            }
+            reseeded += r.reseeded();
+            lastLoss = r.loss();
+            String msg = String.format("loss %.4f mse %.4f use %.2f %.0f img/s", r.loss(), r.reconstruction(), r.batchUsage(), imagesPerSecond());
+            if (bar != null) {
+                bar.stepTo(r.step());
+                bar.setExtraMessage(msg);
+            } else if (r.step() % Math.max(1, total / 10) == 0 || r.step() == 1) {
+                System.err.printf("step %d/%d  %s%n", r.step(), total, msg);
+            }
+        }
+
+        double imagesPerSecond() {
+            return computeSeconds > 0 ? timedImages / computeSeconds : 0;
+        }
+
+        void close() {
+            if (bar != null) bar.close();
+        }
+    }
+}

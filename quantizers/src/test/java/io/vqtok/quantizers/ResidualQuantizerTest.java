@@ -1,0 +1,94 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.CodebookInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResidualQuantizerTest {
+
+    @Test
+    void everyStageCodebookReceivesUpdates() {
+        for (QuantizerConfig stage : List.<QuantizerConfig>of(
+                VectorQuantizerConfig.of(16, 4).withInit(CodebookInit.NORMAL),
+                EmaQuantizerConfig.of(16, 4).withInit(CodebookInit.NORMAL),
+                VectorQuantizerConfig.of(16, 4).withInit(CodebookInit.NORMAL).withEstimator(VectorQuantizerConfig.Estimator.ROTATION))) {
+            ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(stage, 3).create("q.", 4);
+            Map<String, INDArray> before = new HashMap<>();
+            q.state().forEach((k, v) -> before.put(k, v.dup()));
+            INDArray z = Nd4j.randn(DataType.FLOAT, 64, 4);
+            GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 64, 4));
+            assertThat(r.indices().shape()).containsExactly(64, 3);
+            // gradient-trained stages: each codebook gets a non-zero gradient
+            for (Map.Entry<String, INDArray> g : r.gradParams().entrySet())
+                assertThat(g.getValue().norm2Number().doubleValue()).as(g.getKey()).isGreaterThan(0);
+            assertThat(r.gradParams().size()).isEqualTo(q.parameters().size());
+            // EMA stages: each codebook moves after the step
+            q.afterStep(1, r.outputs());
+            for (Quantizer s : q.stages()) {
+                if (s instanceof EmaVectorQuantizer e)
+                    assertThat(e.ema().codebook()).as(s.prefix()).isNotEqualTo(before.get(s.prefix() + "codebook"));
+            }
+        }
+    }
+
+    @Test
+    void indicesCodesRoundTripAndPartialDecoding() {
+        ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(
+                VectorQuantizerConfig.of(32, 6).withInit(CodebookInit.NORMAL), 4).create("q.", 9);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 200, 6);
+        INDArray idx = q.indices(z);
+        assertThat(idx.shape()).containsExactly(200, 4);
+        assertThat(idx.dataType()).isEqualTo(DataType.INT32);
+        // codes(indices, n) is the sum of the first n stages' codes, and each stage indexes its own residual
+        INDArray residual = z.dup();
+        INDArray sum = Nd4j.zeros(DataType.FLOAT, 200, 6);
+        for (int s = 0; s < 4; s++) {
+            Quantizer stage = q.stages().get(s);
+            INDArray col = idx.getColumn(s).dup().reshape(200, 1);
+            assertThat(stage.indices(residual)).isEqualTo(col);
+            INDArray c = stage.codes(col);
+            residual.subi(c);
+            sum.addi(c);
+            assertThat(q.codes(idx, s + 1).equalsWithEps(sum, 1e-5)).isTrue();
+        }
+        // indices -> codes -> indices: re-encoding the decoded vectors gives the same first stage
+        assertThat(q.indices(q.codes(idx, 1)).getColumn(0)).isEqualTo(idx.getColumn(0));
+        // graph agrees with inference
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 200, 6));
+        assertThat(r.indices().castTo(DataType.INT32)).isEqualTo(idx);
+        assertThat(r.quantized().equalsWithEps(q.codes(idx), 1e-4)).isTrue();
+        assertThatThrownBy(() -> q.codes(idx, 5)).hasMessageContaining("[1, 4]");
+    }
+
+    @Test
+    void straightThroughStagesPassTheGradientOnce() {
+        ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(
+                new VectorQuantizerConfig(8, 3, 0.0, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, CodebookInit.NORMAL, 0,
+                        io.vqtok.codebook.ReseedConfig.OFF), 3).create("q.", 2);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 10, 3);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 10, 3);
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, w);
+        // with beta = 0 the only gradient to z is the output's, passed through exactly once
+        assertThat(r.gradZ().equalsWithEps(w, 1e-5)).isTrue();
+    }
+
+    @Test
+    void residualFsqWorks() {
+        ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(new FsqConfig(new int[]{5, 5, 5}, 6), 2).create("q.", 1);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 50, 6);
+        INDArray idx = q.indices(z);
+        assertThat(idx.maxNumber().intValue()).isLessThan(125);
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.ones(DataType.FLOAT, 50, 6));
+        assertThat(r.indices().castTo(DataType.INT32)).isEqualTo(idx);
+        assertThat(r.gradParams().get("q.stage1.proj_in.w").norm2Number().doubleValue()).isGreaterThan(0);
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what vqtok needs on a fresh Debian machine: Java 17 + Maven (if missing) and the Fashion-MNIST
+# IDX files (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist).
+set -euo pipefail
+quiet=${1:-}
+say() { [[ $quiet == --quiet ]] || echo "setup: $*" >&2; }
+sudo_cmd=""
+if [[ $(id -u) != 0 ]]; then sudo_cmd="sudo"; fi
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+[[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz || -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte ]] \
+  || missing+=(dataset-fashion-mnist)
+if (( ${#missing[@]} )); then
+  say "installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
+fi
+say "ok"
