@@ -114,6 +114,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ImageDataset test = Data.open(data, Split.TEST, train.channels());
         EvalResult eval = Evaluator.evaluate(tokenizer, Data.inOrder(test, ImageTokenizer.INFERENCE_BATCH, evalLimit));
+        double encodeRate = encodeThroughput(tokenizer, test, evalLimit);
         Path png = reconPng != null ? reconPng : siblingPng(out);
         writeReconstructions(tokenizer, test, png);
 
@@ -130,6 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("final_train_loss", Json.round(progress.lastLoss, 6));
         m.put("codes_reseeded", progress.reseeded);
         m.put("test", Json.eval(eval));
+        m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
         m.put("reconstructions", png.toString());
         if (json) {
@@ -138,6 +140,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
                     qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded);
             System.out.println("test: " + Json.human(eval));
+            System.out.printf("encoding: %.0f img/s%n", encodeRate);
             System.out.println("model: " + out + "   reconstructions: " + png);
         }
         return 0;
@@ -149,6 +152,19 @@ final class TrainCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Encoding throughput over the test images, in batches of 1000, data already in memory, after one warm-up batch. */
+    static double encodeThroughput(ImageTokenizer t, ImageDataset test, int limit) {
+        java.util.List<INDArray> batches = new java.util.ArrayList<>();
+        Data.inOrder(test, ImageTokenizer.INFERENCE_BATCH, limit).forEachRemaining(batches::add);
+        t.encode(batches.get(0));
+        long images = 0, t0 = System.nanoTime();
+        for (INDArray b : batches) {
+            t.encode(b);
+            images += b.size(0);
+        }
+        return images / ((System.nanoTime() - t0) / 1e9);
     }
 
     static Path siblingPng(Path model) {

@@ -101,7 +101,8 @@ class CliTest {
         NpyArray a = Npy.read(codes);
         assertThat(a.dtype()).isEqualTo("<i4");
         assertThat(a.shape()).containsExactly(64, 7, 7);
-        assertThat(a.asInts()).allSatisfy(v -> assertThat(v).isBetween(0, 31));
+        assertThat(java.util.Arrays.stream(a.asInts()).min().getAsInt()).isGreaterThanOrEqualTo(0);
+        assertThat(java.util.Arrays.stream(a.asInts()).max().getAsInt()).isLessThan(32);
 
         Path pngs = dir.resolve("pngs");
         Run dec = vqtok("decode", "--model", model.toString(), "--codes", codes.toString(), "--out", pngs.toString());

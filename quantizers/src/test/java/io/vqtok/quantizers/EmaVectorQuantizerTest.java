@@ -16,25 +16,26 @@ class EmaVectorQuantizerTest {
     @Test
     void emaUpdateWithLaplaceSmoothingMatchesHandComputation() {
         double eps = 1e-2;
-        EmaQuantizerConfig cfg = new EmaQuantizerConfig(2, 1, 0.25, 0.5, eps, CodebookInit.UNIFORM, 0, ReseedConfig.OFF);
+        EmaQuantizerConfig cfg = new EmaQuantizerConfig(2, 2, 0.25, 0.5, eps, CodebookInit.UNIFORM, 0, ReseedConfig.OFF);
         EmaVectorQuantizer q = (EmaVectorQuantizer) cfg.create("q.", 0);
-        q.ema().codebook().assign(m(new double[][]{{0}, {10}}));
-        q.ema().embedSum().assign(m(new double[][]{{0}, {10}}));
-        INDArray z = m(new double[][]{{1}, {2}, {9}});
-        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 3, 1));
+        // second coordinate is always 0, so this is the 1-D example {0, 10} <- {1, 2, 9}
+        q.ema().codebook().assign(m(new double[][]{{0, 0}, {10, 0}}));
+        q.ema().embedSum().assign(m(new double[][]{{0, 0}, {10, 0}}));
+        INDArray z = m(new double[][]{{1, 0}, {2, 0}, {9, 0}});
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 3, 2));
         assertThat(r.indices().toLongVector()).containsExactly(0, 0, 1);
-        // the codebook gets no gradient; the encoder gets w + β·2(z − q)/N
+        // the codebook gets no gradient; the encoder gets w + β·2(z − q)/(N·D)
         assertThat(r.gradParams()).isEmpty();
-        assertThat(r.gradZ().toDoubleVector()).containsExactly(new double[]{0.25 * 2 * 1 / 3, 0.25 * 2 * 2 / 3, 0.25 * 2 * -1 / 3}, within(1e-6));
+        assertThat(r.gradZ().getColumn(0).toDoubleVector()).containsExactly(new double[]{0.25 * 2 * 1 / 6, 0.25 * 2 * 2 / 6, 0.25 * 2 * -1 / 6}, within(1e-6));
         q.afterStep(1, r.outputs());
         // N = 0.5·1 + 0.5·(2, 1) = (1.5, 1); m = 0.5·(0, 10) + 0.5·(3, 9) = (1.5, 9.5)
         assertThat(q.ema().clusterSize().toDoubleVector()).containsExactly(new double[]{1.5, 1.0}, within(1e-6));
-        assertThat(q.ema().embedSum().toDoubleVector()).containsExactly(new double[]{1.5, 9.5}, within(1e-6));
+        assertThat(q.ema().embedSum().getColumn(0).toDoubleVector()).containsExactly(new double[]{1.5, 9.5}, within(1e-6));
         double n = 2.5;
         double s0 = (1.5 + eps) / (n + 2 * eps) * n, s1 = (1.0 + eps) / (n + 2 * eps) * n;
-        assertThat(q.ema().codebook().toDoubleVector()).containsExactly(new double[]{1.5 / s0, 9.5 / s1}, within(1e-5));
+        assertThat(q.ema().codebook().getColumn(0).toDoubleVector()).containsExactly(new double[]{1.5 / s0, 9.5 / s1}, within(1e-5));
         // inference sees the updated codebook
-        assertThat(q.codes(q.indices(m(new double[][]{{9.4}}))).getDouble(0)).isCloseTo(9.5 / s1, within(1e-5));
+        assertThat(q.codes(q.indices(m(new double[][]{{9.4, 0}}))).getDouble(0, 0)).isCloseTo(9.5 / s1, within(1e-5));
     }
 
     @Test
