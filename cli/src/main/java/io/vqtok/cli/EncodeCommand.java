@@ -13,7 +13,8 @@ import java.util.Iterator;
 import java.util.concurrent.Callable;
 
 /** {@code vqtok encode}: a dataset to int32 code indices in a .npy file. */
-@Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode images to code indices (int32 .npy, shape [N, h, w] or [N, h, w, Q]).")
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = "Encode images to code indices (int32 .npy, shape [N, h, w] or [N, h, w, Q]), streamed in constant memory.")
 final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by vqtok train")
     Path model;
@@ -36,23 +37,16 @@ final class EncodeCommand implements Callable<Integer> {
         ImageDataset d = ModelData.open(data, Split.parse(split), t);
         int n = limit > 0 ? Math.min(limit, d.size()) : d.size();
         long[] codeShape = t.codeShape();
-        int perImage = 1;
-        for (long s : codeShape) perImage *= (int) s;
-        if ((long) n * perImage > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException(n + " images x " + perImage + " codes do not fit one .npy array; use --limit");
-        int[] codes = new int[n * perImage];
-        long t0 = System.nanoTime();
-        int offset = 0;
-        for (Iterator<INDArray> it = Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, n); it.hasNext(); ) {
-            int[] c = t.encode(it.next()).reshape(-1).toIntVector();
-            System.arraycopy(c, 0, codes, offset, c.length);
-            offset += c.length;
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         int[] shape = new int[codeShape.length + 1];
         shape[0] = n;
         for (int i = 0; i < codeShape.length; i++) shape[i + 1] = (int) codeShape[i];
-        Npy.writeInts(out, codes, shape);
+        long t0 = System.nanoTime();
+        // codes are streamed batch by batch: constant memory for any dataset size
+        Npy.streamInts(out, sink -> {
+            for (Iterator<INDArray> it = Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, n); it.hasNext(); )
+                sink.write(t.encode(it.next()).reshape(-1).toIntVector());
+        }, shape);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         System.err.printf("encoded %d images to %s %s in %.2f s (%.0f img/s)%n", n, out, java.util.Arrays.toString(shape), seconds, n / seconds);
         return 0;
     }

@@ -20,7 +20,7 @@ public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
     public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "rvq");
 
-    @Option(names = "--quantizer", defaultValue = "rotation", paramLabel = "NAME",
+    @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
             description = "vq | rotation | ema | fsq | rvq (default: ${DEFAULT-VALUE})")
     String name;
 

@@ -89,8 +89,8 @@ final class TrainCommand implements Callable<Integer> {
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         ImageTokenizer tokenizer = ImageTokenizer.create(config, seed);
         TokenizerTrainer trainer = new TokenizerTrainer(tokenizer, tc);
-        System.err.printf("vqtok train: %s on %s (%d images %dx%dx%d), %d steps x %d, lr %g, seed %d%n",
-                qc.describe(), train.description(), train.size(), train.channels(), train.height(), train.width(), steps, batch, lr, seed);
+        System.err.printf("vqtok train: %s on %s, %d steps x %d, lr %g, seed %d%n",
+                qc.describe(), train.description(), steps, batch, lr, seed);
 
         Progress progress = new Progress(steps, tokenizer);
         long wallStart = System.nanoTime();

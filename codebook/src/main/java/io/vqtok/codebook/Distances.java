@@ -1,6 +1,10 @@
 package io.vqtok.codebook;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -13,8 +17,15 @@ import java.util.Arrays;
  * stays bounded for large N·K.
  */
 public final class Distances {
-    /** At most this many distance entries are materialised at once (64 MB of floats). */
-    private static final long MAX_CHUNK_ELEMENTS = 16L << 20;
+    /** At most this many distance entries are materialised at once (16 MB of floats). */
+    private static final long MAX_CHUNK_ELEMENTS = 4L << 20;
+    /**
+     * Scratch memory of the search is reused from call to call: on this stack a fresh off-heap allocation
+     * (and its first-touch page faults) costs more than the arithmetic done in it.
+     */
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP).build();
+    private static final String SCRATCH_ID = "vqtok.distances";
 
     private Distances() {
     }
@@ -36,14 +47,22 @@ public final class Distances {
         long n = z.size(0);
         long k = codes.size(0);
         long chunk = Math.max(1, MAX_CHUNK_ELEMENTS / Math.max(1, k));
-        if (n <= chunk) return Nd4j.argMin(squared(z, codes), 1).castTo(DataType.INT32).reshape(n);
+        INDArray ee = codes.mul(codes).sum(true, 1).reshape(1, k);
         INDArray out = Nd4j.create(DataType.INT32, n);
         for (long start = 0; start < n; start += chunk) {
             long end = Math.min(n, start + chunk);
-            INDArray part = Nd4j.argMin(squared(z.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()), codes), 1);
-            out.get(NDArrayIndex.interval(start, end)).assign(part.castTo(DataType.INT32).reshape(end - start));
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID)) {
+                INDArray rows = n <= chunk ? z : z.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                INDArray part = Nd4j.argMin(rankingScores(rows, codes, ee), 1);
+                out.get(NDArrayIndex.interval(start, end)).assign(part.castTo(DataType.INT32).reshape(end - start));
+            }
         }
         return out;
+    }
+
+    /** ‖e‖² − 2 z·e {@code [N, K]}: the squared distance less ‖z‖², which does not change the nearest code. */
+    private static INDArray rankingScores(INDArray z, INDArray codes, INDArray codeNorms) {
+        return z.mmul(codes.transpose()).muli(-2.0).addiRowVector(codeNorms);
     }
 
     private static void checkShapes(INDArray z, INDArray codes) {

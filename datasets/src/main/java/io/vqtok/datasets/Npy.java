@@ -115,6 +115,50 @@ public final class Npy {
         write(file, new NpyArray("<i4", shapeOf(data.length, shape), data));
     }
 
+    /** Receives {@code int32} values, in C order, for {@link #streamInts}. */
+    @FunctionalInterface
+    public interface IntSink {
+        void write(int[] values) throws IOException;
+    }
+
+    /** Produces the values of a streamed array by writing them to a sink, in order. */
+    @FunctionalInterface
+    public interface IntProducer {
+        void produce(IntSink sink) throws IOException;
+    }
+
+    /**
+     * Writes an {@code int32} array of a known shape whose values arrive in pieces, so arrays larger than
+     * memory can be written in constant memory. The file appears only once all
+     * {@code shape[0]·...·shape[n-1]} values were written; on any failure, or too few or too many values, no
+     * file is left behind.
+     *
+     * @throws java.io.UncheckedIOException if writing fails or the producer fails or writes the wrong count
+     */
+    public static void streamInts(Path file, IntProducer producer, int... shape) {
+        if (shape.length == 0) throw new IllegalArgumentException("a streamed array needs an explicit shape");
+        long expected = 1;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            expected *= d;
+        }
+        long total = expected;
+        AtomicFiles.write(file, out -> {
+            out.write(header("<i4", shape.clone()));
+            long[] count = {0};
+            producer.produce(values -> {
+                count[0] += values.length;
+                if (count[0] > total)
+                    throw new IOException("more than the " + total + " values of shape " + Arrays.toString(shape));
+                ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                b.asIntBuffer().put(values);
+                out.write(b.array());
+            });
+            if (count[0] != total)
+                throw new IOException("got " + count[0] + " values, expected " + total + " for shape " + Arrays.toString(shape));
+        });
+    }
+
     /**
      * Writes {@code float32} data ({@code <f4}).
      *

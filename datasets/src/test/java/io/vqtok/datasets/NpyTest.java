@@ -290,4 +290,30 @@ class NpyTest {
         assertThatThrownBy(() -> Npy.read(dir.resolve("absent.npy")))
                 .isInstanceOf(DatasetNotFoundException.class).hasMessageContaining("absent.npy");
     }
+
+    @Test
+    void streamedIntsEqualOneShotWriteAndWrongCountsLeaveNoFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        int[] data = new int[2 * 3 * 4];
+        for (int i = 0; i < data.length; i++) data[i] = i * 7 - 5;
+        Path once = tmp.resolve("once.npy");
+        Path streamed = tmp.resolve("streamed.npy");
+        Npy.writeInts(once, data, 2, 3, 4);
+        Npy.streamInts(streamed, sink -> {
+            sink.write(java.util.Arrays.copyOfRange(data, 0, 12));
+            sink.write(java.util.Arrays.copyOfRange(data, 12, 24));
+        }, 2, 3, 4);
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readAllBytes(streamed)).isEqualTo(java.nio.file.Files.readAllBytes(once));
+
+        Path shortFile = tmp.resolve("short.npy");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npy.streamInts(shortFile, sink -> sink.write(new int[5]), 2, 3))
+                .hasMessageContaining("expected 6");
+        org.assertj.core.api.Assertions.assertThat(shortFile).doesNotExist();
+        Path longFile = tmp.resolve("long.npy");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Npy.streamInts(longFile, sink -> sink.write(new int[7]), 2, 3))
+                .hasMessageContaining("more than");
+        org.assertj.core.api.Assertions.assertThat(longFile).doesNotExist();
+        try (var files = java.nio.file.Files.list(tmp)) {
+            org.assertj.core.api.Assertions.assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("once.npy", "streamed.npy");
+        }
+    }
 }
