@@ -75,6 +75,11 @@ public final class TokenizerTrainer {
         for (String o : graphQuantization.observed()) if (!outputs.contains(o)) outputs.add(o);
 
         params = tokenizer.trainableParameters();
+        for (Map.Entry<String, INDArray> p : params.entrySet()) {
+            // the graph must train the very arrays that inference and saving read
+            if (sd.getVariable(p.getKey()) == null || sd.getVariable(p.getKey()).getArr() != p.getValue())
+                throw new IllegalStateException("training graph does not share parameter '" + p.getKey() + "' with the tokenizer");
+        }
         createGradFunctionQuietly(sd);
         gradFn = sd.getFunction("grad");
         for (String p : params.keySet()) {
@@ -173,6 +178,15 @@ public final class TokenizerTrainer {
             if (step >= end) return;
             batch = batches.get();
         }
+    }
+
+    /**
+     * The indices {@code [N·h·w]} or {@code [N·h·w, Q]} that the training graph assigns to a batch with the
+     * current state, without training; they equal {@link ImageTokenizer#encode}'s after any number of steps.
+     */
+    public INDArray graphIndices(INDArray images) {
+        String name = graphQuantization.indices().name();
+        return sd.output(Map.of("x", images), name).get(name);
     }
 
     /** The training graph (for inspection). */

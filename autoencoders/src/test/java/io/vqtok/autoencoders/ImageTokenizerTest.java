@@ -198,4 +198,19 @@ class ImageTokenizerTest {
         StepReport r = trainer.step(x);
         assertThat(r.loss()).isFinite();
     }
+
+    @Test
+    void trainingGraphAndInferenceAgreeAfterTrainingSteps() {
+        for (QuantizerConfig q : quantizers()) {
+            ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, q), 3);
+            TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(12, 32, 3e-3, 3, 0));
+            int[] i = {0};
+            trainer.train(() -> images(32, 200 + i[0]++), "blobs", r -> { });
+            INDArray x = images(16, 999);
+            int c = t.quantizer().indexChannels();
+            INDArray inGraph = trainer.graphIndices(x).castTo(DataType.INT32).reshape(-1, c);
+            INDArray inference = t.encode(x).reshape(-1, c);
+            assertThat(inGraph).as(q.describe()).isEqualTo(inference);
+        }
+    }
 }

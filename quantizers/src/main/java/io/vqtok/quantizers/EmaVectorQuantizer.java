@@ -73,9 +73,9 @@ public final class EmaVectorQuantizer implements Quantizer {
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
         // A constant: the graph reads the live array, which afterStep updates in place.
-        SDVariable e = sd.constant(prefix + "codebook", ema.codebook());
+        SDVariable e = GraphOps.codebookValues(sd, prefix + "codebook", ema.codebook());
         SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
-        SDVariable q = GraphOps.lookup(sd, idx, e, codebookSize());
+        SDVariable q = GraphOps.lookupValues(sd, idx, e);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
         observedInput = z.name();

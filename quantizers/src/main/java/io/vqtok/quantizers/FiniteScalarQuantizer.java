@@ -56,9 +56,9 @@ public final class FiniteScalarQuantizer implements Quantizer {
         SplittableRandom r = new SplittableRandom(seed);
         int dim = config.dim();
         wIn = uniform(r, dim, d, 1 / Math.sqrt(dim));
-        bIn = uniform(r, 1, d, 1 / Math.sqrt(dim)).reshape(d);
+        bIn = uniform(r, 1, d, 1 / Math.sqrt(dim)).reshape(d).dup();   // own buffers, not views: graphs share them
         wOut = uniform(r, d, dim, 1 / Math.sqrt(d));
-        bOut = uniform(r, 1, dim, 1 / Math.sqrt(d)).reshape(dim);
+        bOut = uniform(r, 1, dim, 1 / Math.sqrt(d)).reshape(dim).dup();
     }
 
     private static INDArray row(float[] v) {

@@ -73,10 +73,11 @@ public class VectorQuantizer implements Quantizer {
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
         SDVariable e = sd.var(prefix + "codebook", codebook);
-        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
-        SDVariable q = GraphOps.lookup(sd, idx, e, codebookSize());
+        SDVariable values = GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
+        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, values);
+        SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("codebook", GraphOps.codebookLoss(sd, prefix + "codebook_loss", z, q));
+        losses.put("codebook", GraphOps.codebookLoss(sd, prefix + "codebook_loss", z, e, idx, codebookSize()));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
         observedInput = z.name();
         observedIndices = idx.name();
