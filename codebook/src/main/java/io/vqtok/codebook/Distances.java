@@ -41,28 +41,28 @@ public final class Distances {
         return d;
     }
 
-    /** Index of the nearest code for each row of z, as an INT32 array {@code [N]}. */
+    /**
+     * Index of the nearest code for each row of z, as an INT32 array {@code [N]}: argmin of ‖e‖² − 2 z·e
+     * (‖z‖² does not change the winner), computed as one matrix product per chunk of rows.
+     */
     public static INDArray nearest(INDArray z, INDArray codes) {
         checkShapes(z, codes);
         long n = z.size(0);
         long k = codes.size(0);
         long chunk = Math.max(1, MAX_CHUNK_ELEMENTS / Math.max(1, k));
-        INDArray ee = codes.mul(codes).sum(true, 1).reshape(1, k);
+        // [−2e, ‖e‖²] {@code [K, D+1]}: with rows [z, 1] one product gives ‖e‖² − 2 z·e
+        INDArray augmented = Nd4j.hstack(codes.mul(-2.0), codes.mul(codes).sum(true, 1));
         INDArray out = Nd4j.create(DataType.INT32, n);
         for (long start = 0; start < n; start += chunk) {
             long end = Math.min(n, start + chunk);
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID)) {
                 INDArray rows = n <= chunk ? z : z.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-                INDArray part = Nd4j.argMin(rankingScores(rows, codes, ee), 1);
+                INDArray withOne = Nd4j.hstack(rows, Nd4j.ones(rows.dataType(), rows.size(0), 1));
+                INDArray part = Nd4j.argMin(withOne.mmul(augmented.transpose()), 1);
                 out.get(NDArrayIndex.interval(start, end)).assign(part.castTo(DataType.INT32).reshape(end - start));
             }
         }
         return out;
-    }
-
-    /** ‖e‖² − 2 z·e {@code [N, K]}: the squared distance less ‖z‖², which does not change the nearest code. */
-    private static INDArray rankingScores(INDArray z, INDArray codes, INDArray codeNorms) {
-        return z.mmul(codes.transpose()).muli(-2.0).addiRowVector(codeNorms);
     }
 
     private static void checkShapes(INDArray z, INDArray codes) {
