@@ -6,6 +6,7 @@ import io.vqtok.quantizers.EmaQuantizerConfig;
 import io.vqtok.quantizers.FsqConfig;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.SimVqConfig;
 import io.vqtok.quantizers.VectorQuantizerConfig;
 import picocli.CommandLine.Option;
 
@@ -18,10 +19,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "rvq");
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "rvq");
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "vq | rotation | ema | fsq | rvq (default: ${DEFAULT-VALUE})")
+            description = "vq | rotation | ema | fsq | simvq | rvq (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
@@ -37,7 +38,7 @@ public final class QuantizerOptions {
     int stages;
 
     @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "quantizer of each rvq stage: vq | rotation | ema | fsq (default: ${DEFAULT-VALUE})")
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq (default: ${DEFAULT-VALUE})")
     String stageName;
 
     @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
@@ -75,6 +76,9 @@ public final class QuantizerOptions {
             }
             case "ema" -> {
                 return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), 10, reseed(0.03));
+            }
+            case "simvq" -> {
+                return new SimVqConfig(k, dim, b, false);
             }
             case "fsq" -> {
                 if (levels != null) return new FsqConfig(levels, dim);

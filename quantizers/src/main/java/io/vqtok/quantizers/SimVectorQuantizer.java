@@ -1,0 +1,118 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.codebook.Distances;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * SimVQ (Zhu et al. 2024, "Addressing Representation Collapse in Vector Quantized Models with One Linear
+ * Layer"): a frozen random codebook C {@code [K, D]} ~ N(0, 1/D) reparameterised by a learned linear map,
+ * codes E = C·W (+ b). Every code moves whenever W does, so none is left behind.
+ *
+ * <p>Nearest neighbour against E with the straight-through estimator; loss terms {@code codebook} =
+ * mean‖sg(z) − q‖² (trains W) and {@code commitment} = β·mean‖z − sg(q)‖². {@link #codes} applies W, so
+ * decoding indices gives the vectors the decoder saw in training.
+ */
+public final class SimVectorQuantizer implements Quantizer {
+    private final SimVqConfig config;
+    private final String prefix;
+    private final INDArray frozen;
+    private final INDArray w;
+    private final INDArray b;
+
+    public SimVectorQuantizer(SimVqConfig config, String prefix, long seed) {
+        this.config = config;
+        this.prefix = prefix;
+        int d = config.dim();
+        this.frozen = CodebookInit.NORMAL.initial(config.codebookSize(), d, seed);
+        SplittableRandom r = new SplittableRandom(seed ^ 0x51a7L);
+        float[] v = new float[d * d];
+        double bound = 1 / Math.sqrt(d);
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+        this.w = Nd4j.create(v, new long[]{d, d}, DataType.FLOAT);
+        this.b = config.bias() ? Nd4j.zeros(DataType.FLOAT, d) : null;
+    }
+
+    @Override
+    public SimVqConfig config() {
+        return config;
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public int codebookSize() {
+        return config.codebookSize();
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int indexChannels() {
+        return 1;
+    }
+
+    /** The effective codebook C·W (+ b) {@code [K, D]}, computed from the current state. */
+    public INDArray codebook() {
+        INDArray e = frozen.mmul(w);
+        return b == null ? e : e.addiRowVector(b);
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        SDVariable c = GraphOps.codebookValues(sd, prefix + "frozen_codebook", frozen);
+        SDVariable wv = sd.var(prefix + "proj.w", w);
+        SDVariable e = c.mmul(wv);
+        SDVariable bv = b == null ? null : sd.var(prefix + "proj.b", b);
+        if (bv != null) e = e.add(bv);
+        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
+        // gather from the constant C, then the linear map: an exact gradient reaches W
+        SDVariable q = GraphOps.lookupValues(sd, idx, c).mmul(wv);
+        if (bv != null) q = q.add(bv);
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        SDVariable diff = GraphOps.stopGradient(sd, z).sub(q);
+        losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
+        return new GraphQuantization(GraphOps.straightThrough(sd, z, q), idx, losses, List.of());
+    }
+
+    @Override
+    public INDArray indices(INDArray z) {
+        return Distances.nearest(z.castTo(DataType.FLOAT), codebook()).reshape(z.size(0), 1);
+    }
+
+    @Override
+    public INDArray codes(INDArray indices) {
+        INDArray idx = checkIndices(indices);
+        INDArray q = Nd4j.pullRows(frozen, 1, idx.reshape(-1).toIntVector()).mmul(w);
+        return b == null ? q : q.addiRowVector(b);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(prefix + "proj.w", w);
+        if (b != null) m.put(prefix + "proj.b", b);
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> buffers() {
+        return Map.of(prefix + "frozen_codebook", frozen);
+    }
+}

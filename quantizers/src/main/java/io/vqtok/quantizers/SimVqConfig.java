@@ -1,0 +1,41 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.ReseedConfig;
+
+import static io.vqtok.quantizers.QuantizerConfig.require;
+
+/**
+ * Configuration of {@link SimVectorQuantizer} (SimVQ, Zhu et al. 2024).
+ *
+ * @param codebookSize K codes
+ * @param dim          D
+ * @param beta         commitment weight (the codebook term has weight 1)
+ * @param bias         whether the linear map has a bias
+ */
+public record SimVqConfig(int codebookSize, int dim, double beta, boolean bias) implements QuantizerConfig {
+    public SimVqConfig {
+        require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
+        require(dim >= 1, "code dimension must be >= 1, got " + dim);
+        require(beta >= 0 && Double.isFinite(beta), "commitment weight beta must be finite and >= 0, got " + beta);
+    }
+
+    /** β = 0.25, no bias. */
+    public static SimVqConfig of(int codebookSize, int dim) {
+        return new SimVqConfig(codebookSize, dim, 0.25, false);
+    }
+
+    @Override
+    public SimVqConfig withDim(int d) {
+        return new SimVqConfig(codebookSize, d, beta, bias);
+    }
+
+    @Override
+    public Quantizer create(String prefix, long seed) {
+        return new SimVectorQuantizer(this, prefix, seed);
+    }
+
+    @Override
+    public String describe() {
+        return "simvq K=" + codebookSize + " D=" + dim + " beta=" + beta + (bias ? " bias" : "");
+    }
+}
