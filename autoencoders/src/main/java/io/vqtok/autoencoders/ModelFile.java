@@ -45,10 +45,12 @@ public final class ModelFile {
     static void write(Path file, ImageTokenizer t) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // a plain new file (not Files.createTempFile, which is owner-only): the model gets the usual permissions
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             Provenance p = t.provenance().stamped(Instant.now().toString(), environment());
-            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+            try (OutputStream os = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW);
+                 ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
                 ObjectNode header = JSON.createObjectNode();
                 header.put("format", FORMAT);
                 header.put("formatVersion", Version.FORMAT_VERSION);

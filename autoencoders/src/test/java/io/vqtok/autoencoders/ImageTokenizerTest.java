@@ -49,6 +49,9 @@ class ImageTokenizerTest {
                 VectorQuantizerConfig.of(32, 8).withEstimator(VectorQuantizerConfig.Estimator.ROTATION),
                 EmaQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA).withReseed(ReseedConfig.threshold(0.05)),
                 new FsqConfig(new int[]{5, 5, 3}, 8),
+                io.vqtok.quantizers.SimVqConfig.of(32, 8),
+                VectorQuantizerConfig.of(32, 8).withClustering(io.vqtok.codebook.ClusteredCodebookConfig.of(
+                        io.vqtok.codebook.ClusteredCodebookConfig.Anchor.PROBRANDOM)),
                 new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3));
     }
 
@@ -99,7 +102,7 @@ class ImageTokenizerTest {
             assertThat(viaVectors.equalsWithEps(decoded, 1e-5)).as(q.describe()).isTrue();
             // for a single codebook, code vectors map back to the same indices (indices -> codes -> indices);
             // FSQ's round trip lives at the level of its scalar codes, tested in the quantizers module
-            if (q instanceof VectorQuantizerConfig || q instanceof EmaQuantizerConfig)
+            if (q instanceof VectorQuantizerConfig || q instanceof EmaQuantizerConfig || q instanceof io.vqtok.quantizers.SimVqConfig)
                 assertThat(t.quantizer().indices(vectors)).as(q.describe()).isEqualTo(flat);
         }
     }

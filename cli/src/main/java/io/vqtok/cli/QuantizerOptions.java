@@ -1,5 +1,6 @@
 package io.vqtok.cli;
 
+import io.vqtok.codebook.ClusteredCodebookConfig;
 import io.vqtok.codebook.CodebookInit;
 import io.vqtok.codebook.ReseedConfig;
 import io.vqtok.quantizers.EmaQuantizerConfig;
@@ -19,10 +20,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "rvq");
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "rvq");
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "vq | rotation | ema | fsq | simvq | rvq (default: ${DEFAULT-VALUE})")
+            description = "vq | rotation | ema | fsq | simvq | cvq | rvq (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
@@ -38,7 +39,7 @@ public final class QuantizerOptions {
     int stages;
 
     @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq (default: ${DEFAULT-VALUE})")
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq (default: ${DEFAULT-VALUE})")
     String stageName;
 
     @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
@@ -50,6 +51,10 @@ public final class QuantizerOptions {
     @Option(names = "--dead-code-threshold", paramLabel = "T",
             description = "reseed codes whose EMA usage is below T x the uniform share; 0 disables (default: 0.03 for ema/rvq, 0 otherwise)")
     Double deadCodeThreshold;
+
+    @Option(names = "--anchor", defaultValue = "closest", paramLabel = "A",
+            description = "cvq anchors: closest | random | probrandom (default: ${DEFAULT-VALUE})")
+    String anchor;
 
     @Option(names = "--init", paramLabel = "INIT", description = "codebook init: uniform | normal | data | kmeans (default: data for ema/rvq, uniform otherwise)")
     String init;
@@ -76,6 +81,17 @@ public final class QuantizerOptions {
             }
             case "ema" -> {
                 return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), 10, reseed(0.03));
+            }
+            case "cvq" -> {
+                ClusteredCodebookConfig.Anchor a;
+                try {
+                    a = ClusteredCodebookConfig.Anchor.valueOf(anchor.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown --anchor '" + anchor + "'; expected closest, random or probrandom");
+                }
+                if (a == ClusteredCodebookConfig.Anchor.NONE) throw new IllegalArgumentException("--anchor none disables cvq; use --quantizer vq");
+                return new VectorQuantizerConfig(k, dim, b, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, init(CodebookInit.UNIFORM), 10,
+                        reseed(0), ClusteredCodebookConfig.of(a));
             }
             case "simvq" -> {
                 return new SimVqConfig(k, dim, b, false);

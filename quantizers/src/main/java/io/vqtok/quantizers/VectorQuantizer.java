@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import io.vqtok.codebook.ClusteredCodebook;
 import io.vqtok.codebook.DeadCodeReseeder;
 import io.vqtok.codebook.Distances;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -19,7 +20,9 @@ import java.util.Map;
  * <p>For z {@code [N, D]} and a learned codebook E {@code [K, D]}: k* = argmin_k ‖z − e_k‖², q = e_{k*},
  * output z + sg(q − z). Loss terms: {@code codebook} = mean‖sg(z) − q‖² (trains E) and
  * {@code commitment} = β·mean‖z − sg(q)‖² (trains the encoder). Optional dead-code reseeding moves codes
- * whose EMA usage falls below a threshold onto encoder outputs of the batch after each step.
+ * whose EMA usage falls below a threshold onto encoder outputs of the batch after each step; optional online
+ * clustering (CVQ-VAE, Zheng &amp; Vedaldi 2023, {@link ClusteredCodebook}) pulls every code towards a batch
+ * anchor, rarely used codes the most.
  */
 public class VectorQuantizer implements Quantizer {
     protected final VectorQuantizerConfig config;
@@ -28,6 +31,8 @@ public class VectorQuantizer implements Quantizer {
     protected final INDArray codebook;
     protected final INDArray usage;
     private final DeadCodeReseeder reseeder;
+    private final ClusteredCodebook clustering;
+    protected final INDArray clusterUsage;
     private String observedInput;
     private String observedIndices;
 
@@ -38,6 +43,8 @@ public class VectorQuantizer implements Quantizer {
         this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
         this.usage = Nd4j.zeros(DataType.FLOAT, config.codebookSize());
         this.reseeder = new DeadCodeReseeder(config.reseed(), seed ^ 0x5eed5eedL);
+        this.clustering = config.clustering().enabled() ? new ClusteredCodebook(config.clustering(), seed ^ 0xc1a5L) : null;
+        this.clusterUsage = Nd4j.zeros(DataType.FLOAT, config.codebookSize());
     }
 
     @Override
@@ -81,8 +88,8 @@ public class VectorQuantizer implements Quantizer {
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
         observedInput = z.name();
         observedIndices = idx.name();
-        return new GraphQuantization(estimate(sd, z, q), idx, losses,
-                config.reseed().enabled() ? List.of(observedInput, observedIndices) : List.of());
+        boolean observes = config.reseed().enabled() || clustering != null;
+        return new GraphQuantization(estimate(sd, z, q), idx, losses, observes ? List.of(observedInput, observedIndices) : List.of());
     }
 
     /** The output that carries the gradient to z: straight-through here. */
@@ -98,11 +105,13 @@ public class VectorQuantizer implements Quantizer {
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        if (!config.reseed().enabled()) return 0;
+        if (!config.reseed().enabled() && clustering == null) return 0;
         INDArray z = observed.get(observedInput);
         INDArray idx = observed.get(observedIndices);
         if (z == null || idx == null) throw new IllegalStateException("quantizer " + prefix + " did not get its observed values");
-        return reseeder.step(step, codebook, usage, z, idx.toIntVector()).length;
+        int[] indices = idx.toIntVector();
+        if (clustering != null) clustering.step(codebook, clusterUsage, z, indices);
+        return config.reseed().enabled() ? reseeder.step(step, codebook, usage, z, indices).length : 0;
     }
 
     @Override
@@ -123,6 +132,9 @@ public class VectorQuantizer implements Quantizer {
 
     @Override
     public Map<String, INDArray> buffers() {
-        return Map.of(prefix + "usage", usage);
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(prefix + "usage", usage);
+        if (clustering != null) m.put(prefix + "cluster_usage", clusterUsage);
+        return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import io.vqtok.codebook.ClusteredCodebookConfig;
 import io.vqtok.codebook.CodebookInit;
 import io.vqtok.codebook.ReseedConfig;
 
@@ -16,9 +17,11 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param init             codebook initialisation
  * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
  * @param reseed           dead-code reseeding (threshold replacement), OFF to disable
+ * @param clustering       online clustered codebook updates (CVQ-VAE), OFF to disable; null reads as OFF
  */
 public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Estimator estimator,
-                                    CodebookInit init, int kmeansIterations, ReseedConfig reseed)
+                                    CodebookInit init, int kmeansIterations, ReseedConfig reseed,
+                                    ClusteredCodebookConfig clustering)
         implements QuantizerConfig {
 
     /** Gradient estimator across the non-differentiable nearest-neighbour step. */
@@ -37,6 +40,13 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
         require(init != null, "codebook init is required");
         require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
         require(reseed != null, "reseed config is required (ReseedConfig.OFF to disable)");
+        if (clustering == null) clustering = ClusteredCodebookConfig.OFF;
+    }
+
+    /** Without online clustering. */
+    public VectorQuantizerConfig(int codebookSize, int dim, double beta, Estimator estimator, CodebookInit init,
+                                 int kmeansIterations, ReseedConfig reseed) {
+        this(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, ClusteredCodebookConfig.OFF);
     }
 
     /** Plain VQ: straight-through, β = 0.25, uniform init, no reseeding. */
@@ -45,24 +55,28 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
     }
 
     public VectorQuantizerConfig withEstimator(Estimator e) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, e, init, kmeansIterations, reseed);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, e, init, kmeansIterations, reseed, clustering);
     }
 
     public VectorQuantizerConfig withInit(CodebookInit i) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, i, kmeansIterations, reseed);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, i, kmeansIterations, reseed, clustering);
     }
 
     public VectorQuantizerConfig withReseed(ReseedConfig r) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, r);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, r, clustering);
     }
 
     public VectorQuantizerConfig withCodebookSize(int k) {
-        return new VectorQuantizerConfig(k, dim, beta, estimator, init, kmeansIterations, reseed);
+        return new VectorQuantizerConfig(k, dim, beta, estimator, init, kmeansIterations, reseed, clustering);
+    }
+
+    public VectorQuantizerConfig withClustering(ClusteredCodebookConfig c) {
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, c);
     }
 
     @Override
     public VectorQuantizerConfig withDim(int d) {
-        return new VectorQuantizerConfig(codebookSize, d, beta, estimator, init, kmeansIterations, reseed);
+        return new VectorQuantizerConfig(codebookSize, d, beta, estimator, init, kmeansIterations, reseed, clustering);
     }
 
     @Override
@@ -72,8 +86,9 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
 
     @Override
     public String describe() {
-        return (estimator == Estimator.ROTATION ? "rotation" : "vq") + " K=" + codebookSize + " D=" + dim
+        return (clustering.enabled() ? "cvq" : estimator == Estimator.ROTATION ? "rotation" : "vq") + " K=" + codebookSize + " D=" + dim
                 + " beta=" + beta + " init=" + init.name().toLowerCase()
-                + (reseed.enabled() ? " reseed<" + reseed.threshold() : "");
+                + (reseed.enabled() ? " reseed<" + reseed.threshold() : "")
+                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "");
     }
 }
