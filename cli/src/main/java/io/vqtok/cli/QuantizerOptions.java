@@ -8,6 +8,7 @@ import io.vqtok.quantizers.FsqConfig;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
 import io.vqtok.quantizers.SimVqConfig;
+import io.vqtok.quantizers.SinkhornConfig;
 import io.vqtok.quantizers.VectorQuantizerConfig;
 import picocli.CommandLine.Option;
 
@@ -20,10 +21,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "rvq");
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "rvq");
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "vq | rotation | ema | fsq | simvq | cvq | rvq (default: ${DEFAULT-VALUE})")
+            description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | rvq (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
@@ -39,7 +40,7 @@ public final class QuantizerOptions {
     int stages;
 
     @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq (default: ${DEFAULT-VALUE})")
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq | sinkhorn (default: ${DEFAULT-VALUE})")
     String stageName;
 
     @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
@@ -55,6 +56,12 @@ public final class QuantizerOptions {
     @Option(names = "--anchor", defaultValue = "closest", paramLabel = "A",
             description = "cvq anchors: closest | random | probrandom (default: ${DEFAULT-VALUE})")
     String anchor;
+
+    @Option(names = "--sinkhorn-eps", defaultValue = "10", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default: ${DEFAULT-VALUE})")
+    double sinkhornEps;
+
+    @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
+    int sinkhornIters;
 
     @Option(names = "--init", paramLabel = "INIT", description = "codebook init: uniform | normal | data | kmeans (default: data for ema/rvq, uniform otherwise)")
     String init;
@@ -92,6 +99,9 @@ public final class QuantizerOptions {
                 if (a == ClusteredCodebookConfig.Anchor.NONE) throw new IllegalArgumentException("--anchor none disables cvq; use --quantizer vq");
                 return new VectorQuantizerConfig(k, dim, b, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, init(CodebookInit.UNIFORM), 10,
                         reseed(0), ClusteredCodebookConfig.of(a));
+            }
+            case "sinkhorn" -> {
+                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters);
             }
             case "simvq" -> {
                 return new SimVqConfig(k, dim, b, false);

@@ -13,10 +13,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = EmaQuantizerConfig.class, name = "ema"),
         @JsonSubTypes.Type(value = FsqConfig.class, name = "fsq"),
         @JsonSubTypes.Type(value = SimVqConfig.class, name = "simvq"),
+        @JsonSubTypes.Type(value = SinkhornConfig.class, name = "sinkhorn"),
         @JsonSubTypes.Type(value = ResidualQuantizerConfig.class, name = "residual")
 })
 public sealed interface QuantizerConfig
-        permits VectorQuantizerConfig, EmaQuantizerConfig, FsqConfig, SimVqConfig, ResidualQuantizerConfig {
+        permits VectorQuantizerConfig, EmaQuantizerConfig, FsqConfig, SimVqConfig, SinkhornConfig, ResidualQuantizerConfig {
 
     /** Dimension D of the vectors quantized. */
     int dim();

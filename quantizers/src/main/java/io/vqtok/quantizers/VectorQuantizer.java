@@ -36,8 +36,16 @@ public class VectorQuantizer implements Quantizer {
     private String observedInput;
     private String observedIndices;
 
+    private final QuantizerConfig described;
+
     public VectorQuantizer(VectorQuantizerConfig config, String prefix, long seed) {
+        this(config, config, prefix, seed);
+    }
+
+    /** A nearest-neighbour quantizer with {@code config}'s settings that reports {@code described} as its configuration. */
+    protected VectorQuantizer(VectorQuantizerConfig config, QuantizerConfig described, String prefix, long seed) {
         this.config = config;
+        this.described = described;
         this.prefix = prefix;
         this.seed = seed;
         this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
@@ -48,8 +56,8 @@ public class VectorQuantizer implements Quantizer {
     }
 
     @Override
-    public VectorQuantizerConfig config() {
-        return config;
+    public QuantizerConfig config() {
+        return described;
     }
 
     @Override
@@ -81,7 +89,7 @@ public class VectorQuantizer implements Quantizer {
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
         SDVariable e = sd.var(prefix + "codebook", codebook);
         SDVariable values = GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
-        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, values);
+        SDVariable idx = trainingIndices(sd, z, values);
         SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("codebook", GraphOps.codebookLoss(sd, prefix + "codebook_loss", z, e, idx, codebookSize()));
@@ -90,6 +98,11 @@ public class VectorQuantizer implements Quantizer {
         observedIndices = idx.name();
         boolean observes = config.reseed().enabled() || clustering != null;
         return new GraphQuantization(estimate(sd, z, q), idx, losses, observes ? List.of(observedInput, observedIndices) : List.of());
+    }
+
+    /** The codes assigned during training, INT64 {@code [N]}: nearest neighbours here. */
+    protected SDVariable trainingIndices(SameDiff sd, SDVariable z, SDVariable codebookValues) {
+        return GraphOps.nearestIndices(sd, prefix + "indices", z, codebookValues);
     }
 
     /** The output that carries the gradient to z: straight-through here. */

@@ -1,0 +1,59 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.codebook.Distances;
+import io.vqtok.codebook.SinkhornAssignment;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SinkhornQuantizerTest {
+
+    @Test
+    void planMarginalsConvergeToUniform() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 60, 4);
+        INDArray e = Nd4j.randn(DataType.FLOAT, 12, 4);
+        INDArray d = Distances.squared(z, e);
+        double previous = Double.MAX_VALUE;
+        for (int iters : new int[]{1, 3, 10, 50}) {
+            INDArray q = new SinkhornAssignment(2.0, iters).plan(d);
+            // after the last (row) scaling, rows sum to exactly 1/N; the columns approach 1/K
+            INDArray rows = q.sum(1), cols = q.sum(0);
+            assertThat(rows.sub(1.0 / 60).amaxNumber().doubleValue()).isLessThan(1e-5);
+            double colError = cols.sub(1.0 / 12).amaxNumber().doubleValue();
+            assertThat(colError).as("column marginal error after " + iters + " iterations").isLessThanOrEqualTo(previous + 1e-9);
+            previous = colError;
+        }
+        assertThat(previous).isLessThan(1e-4);
+    }
+
+    @Test
+    void trainingAssignmentIsTheArgmaxOfThePlanAndSpreadsOverCodes() {
+        Nd4j.getRandom().setSeed(4);
+        SinkhornQuantizer q = (SinkhornQuantizer) new SinkhornConfig(16, 4, 0.25, CodebookInit.NORMAL, 10, 5).create("q.", 1);
+        // a batch crowded around one code: nearest neighbour would use few codes, the plan spreads them
+        INDArray z = Nd4j.randn(DataType.FLOAT, 128, 4).muli(0.1).addiRowVector(q.codebook().getRow(0));
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 128, 4));
+        INDArray expected = new SinkhornAssignment(10, 5).assign(Distances.squared(z, q.codebook()));
+        assertThat(r.indices().castTo(DataType.INT64)).isEqualTo(expected.castTo(DataType.INT64));
+        long usedByPlan = java.util.Arrays.stream(r.indices().toLongVector()).distinct().count();
+        long usedByNearest = java.util.Arrays.stream(q.indices(z).toLongVector()).distinct().count();
+        assertThat(usedByPlan).isGreaterThan(usedByNearest);
+        // inference is plain nearest neighbour
+        assertThat(q.indices(z).reshape(-1)).isEqualTo(Distances.nearest(z, q.codebook()));
+        // the quantized output is the assigned code, and the codebook gets gradient
+        assertThat(r.quantized().equalsWithEps(q.codes(r.indices().castTo(DataType.INT32).reshape(128, 1)), 1e-6)).isTrue();
+        assertThat(r.gradParams().get("q.codebook").norm2Number().doubleValue()).isGreaterThan(0);
+    }
+
+    @Test
+    void invalidSettingsAreRejected() {
+        assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, 0, 5)).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, 10, 0)).hasMessageContaining("iterations");
+    }
+}
