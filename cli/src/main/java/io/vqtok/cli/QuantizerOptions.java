@@ -5,6 +5,8 @@ import io.vqtok.codebook.CodebookInit;
 import io.vqtok.codebook.ReseedConfig;
 import io.vqtok.quantizers.EmaQuantizerConfig;
 import io.vqtok.quantizers.FsqConfig;
+import io.vqtok.quantizers.GroupedQuantizerConfig;
+import io.vqtok.quantizers.ProjectedQuantizerConfig;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
 import io.vqtok.quantizers.SimVqConfig;
@@ -63,6 +65,18 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
 
+    @Option(names = "--code-dim", paramLabel = "d", description = "quantize in a d-dimensional code space, projected from and back to the latent dimension")
+    Integer codeDim;
+
+    @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "split the latent channels into G groups quantized separately (default: ${DEFAULT-VALUE})")
+    int groups;
+
+    @Option(names = "--shared-codebook", description = "with --groups: all groups share one codebook")
+    boolean sharedCodebook;
+
+    @Option(names = "--kmeans-init", description = "initialise codebooks by k-means on the first batch (same as --init kmeans)")
+    boolean kmeansInit;
+
     @Option(names = "--init", paramLabel = "INIT", description = "codebook init: uniform | normal | data | kmeans (default: data for ema/rvq, uniform otherwise)")
     String init;
 
@@ -74,7 +88,14 @@ public final class QuantizerOptions {
             if (s.equals("rvq")) throw new IllegalArgumentException("--stage-quantizer cannot be rvq");
             return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages);
         }
-        return single(n, codebookSize == null ? 512 : codebookSize, false);
+        if (groups < 1 || dim % groups != 0)
+            throw new IllegalArgumentException("--groups " + groups + " must divide --dim " + dim);
+        int perGroup = dim / groups;
+        if (codeDim != null && (codeDim < 1 || codeDim >= perGroup))
+            throw new IllegalArgumentException("--code-dim must be in [1, " + (perGroup - 1) + "] (below the dimension each group quantizes), got " + codeDim);
+        QuantizerConfig base = single(n, codebookSize == null ? 512 : codebookSize, false).withDim(codeDim != null ? codeDim : perGroup);
+        if (codeDim != null) base = new ProjectedQuantizerConfig(base, perGroup);
+        return groups > 1 ? GroupedQuantizerConfig.of(base, dim, groups, sharedCodebook) : base;
     }
 
     private QuantizerConfig single(String n, int k, boolean residualStage) {
@@ -116,6 +137,10 @@ public final class QuantizerOptions {
     }
 
     private CodebookInit init(CodebookInit dflt) {
+        if (kmeansInit) {
+            if (init != null && !init.equalsIgnoreCase("kmeans")) throw new IllegalArgumentException("--kmeans-init conflicts with --init " + init);
+            return CodebookInit.KMEANS;
+        }
         if (init == null) return dflt;
         try {
             return CodebookInit.valueOf(init.toUpperCase(Locale.ROOT));

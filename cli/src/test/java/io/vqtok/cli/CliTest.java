@@ -128,6 +128,10 @@ class CliTest {
         assertThat(levels.code()).isNotZero();
         assertThat(levels.err()).contains("level").doesNotContain("\tat ");
 
+        Run groups = vqtok("train", "--data", data.toString(), "--groups", "3", "--dim", "16", "--out", dir.resolve("x.vqt").toString());
+        assertThat(groups.code()).isNotZero();
+        assertThat(groups.err()).contains("--groups 3 must divide --dim 16");
+
         Run missingData = vqtok("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x.vqt").toString());
         assertThat(missingData.code()).isNotZero();
         assertThat(missingData.err()).contains("nowhere");

@@ -1,0 +1,147 @@
+package io.vqtok.quantizers;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Grouped (multi-head) quantization: z {@code [N, D]} is split into G groups of d = D/G channels, each
+ * quantized on its own, with one shared quantizer or one per group; the output concatenates the groups'
+ * outputs. Indices are {@code [N, G]}, group g in column g.
+ *
+ * <p>With a shared codebook the groups are quantized as N·G rows of one {@code [N·G, d]} batch; with separate
+ * ones, each group's loss terms are averaged over the groups.
+ */
+public final class GroupedQuantizer implements Quantizer {
+    private final GroupedQuantizerConfig config;
+    private final String prefix;
+    private final List<Quantizer> groups;
+
+    public GroupedQuantizer(GroupedQuantizerConfig config, String prefix, long seed) {
+        this.config = config;
+        this.prefix = prefix;
+        List<Quantizer> list = new ArrayList<>();
+        int count = config.shared() ? 1 : config.groups();
+        for (int g = 0; g < count; g++) list.add(config.group().create(prefix + (config.shared() ? "shared." : "group" + g + "."), seed + 104729L * (g + 1)));
+        this.groups = List.copyOf(list);
+    }
+
+    /** The group quantizers: one when shared, else G. */
+    public List<Quantizer> groupQuantizers() {
+        return groups;
+    }
+
+    @Override
+    public GroupedQuantizerConfig config() {
+        return config;
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public int codebookSize() {
+        return groups.get(0).codebookSize();
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int indexChannels() {
+        return config.groups();
+    }
+
+    private int groupDim() {
+        return config.group().dim();
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        int g = config.groups(), d = groupDim();
+        if (config.shared()) {
+            GraphQuantization q = groups.get(0).quantize(sd, sd.reshape(z, -1, d));
+            return new GraphQuantization(sd.reshape(q.quantized(), -1, (long) g * d),
+                    sd.reshape(GraphOps.asIndex(q.indices()), -1, g), q.losses(), q.observed());
+        }
+        SDVariable[] outs = new SDVariable[g];
+        SDVariable[] idx = new SDVariable[g];
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        List<String> observed = new ArrayList<>();
+        for (int i = 0; i < g; i++) {
+            GraphQuantization q = groups.get(i).quantize(sd, z.get(SDIndex.all(), SDIndex.interval((long) i * d, (long) (i + 1) * d)));
+            outs[i] = q.quantized();
+            idx[i] = GraphOps.asIndex(q.indices());
+            q.losses().forEach((name, loss) -> losses.merge(name, loss, SDVariable::add));
+            observed.addAll(q.observed());
+        }
+        losses.replaceAll((name, loss) -> loss.div(g));
+        return new GraphQuantization(sd.concat(1, outs), sd.stack(prefix + "indices", 1, idx), losses, observed);
+    }
+
+    private INDArray group(INDArray z, int i) {
+        int d = groupDim();
+        return z.get(NDArrayIndex.all(), NDArrayIndex.interval((long) i * d, (long) (i + 1) * d)).dup('c');
+    }
+
+    @Override
+    public void initialize(INDArray z) {
+        if (config.shared()) groups.get(0).initialize(z.dup('c').reshape(-1, groupDim()));
+        else for (int i = 0; i < groups.size(); i++) groups.get(i).initialize(group(z, i));
+    }
+
+    @Override
+    public int afterStep(long step, Map<String, INDArray> observed) {
+        int reseeded = 0;
+        for (Quantizer q : groups) reseeded += q.afterStep(step, observed);
+        return reseeded;
+    }
+
+    @Override
+    public INDArray indices(INDArray z) {
+        long n = z.size(0);
+        int g = config.groups();
+        if (config.shared()) return groups.get(0).indices(z.castTo(DataType.FLOAT).dup('c').reshape(n * g, groupDim())).reshape(n, g);
+        INDArray out = Nd4j.create(DataType.INT32, n, g);
+        for (int i = 0; i < g; i++) out.get(NDArrayIndex.all(), NDArrayIndex.point(i)).assign(groups.get(i).indices(group(z, i)).reshape(n));
+        return out;
+    }
+
+    @Override
+    public INDArray codes(INDArray indices) {
+        INDArray idx = checkIndices(indices);
+        long n = idx.size(0);
+        int g = config.groups();
+        if (config.shared()) return groups.get(0).codes(idx.dup('c').reshape(n * g, 1)).reshape(n, (long) g * groupDim());
+        INDArray[] parts = new INDArray[g];
+        for (int i = 0; i < g; i++) parts[i] = groups.get(i).codes(idx.getColumn(i).dup().reshape(n, 1));
+        return Nd4j.hstack(parts);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : groups) m.putAll(q.parameters());
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> buffers() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : groups) m.putAll(q.buffers());
+        return m;
+    }
+}
