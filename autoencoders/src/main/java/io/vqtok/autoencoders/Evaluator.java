@@ -11,6 +11,11 @@ public final class Evaluator {
     }
 
     public static EvalResult evaluate(ImageTokenizer tokenizer, Iterator<INDArray> batches) {
+        return evaluate(tokenizer, batches, tokenizer.quantizer().indexChannels());
+    }
+
+    /** As {@link #evaluate(ImageTokenizer, Iterator)}, decoding with the first {@code stages} residual stages. */
+    public static EvalResult evaluate(ImageTokenizer tokenizer, Iterator<INDArray> batches, int stages) {
         CodebookUsage usage = new CodebookUsage(tokenizer.quantizer().codebookSize(), tokenizer.quantizer().indexChannels());
         double squaredError = 0;
         long pixels = 0, images = 0, nanos = 0;
@@ -18,7 +23,7 @@ public final class Evaluator {
             INDArray x = batches.next();
             long t0 = System.nanoTime();
             INDArray codes = tokenizer.encode(x);
-            INDArray xhat = tokenizer.decode(codes);
+            INDArray xhat = tokenizer.decode(codes, stages);
             nanos += System.nanoTime() - t0;
             usage.add(codes.reshape(-1, tokenizer.quantizer().indexChannels()));
             INDArray diff = xhat.sub(x);

@@ -103,7 +103,7 @@ public final class TokenizerTrainer {
      */
     private Map<String, INDArray> execute(INDArray images) {
         gradFn.setEnableCache(true);
-        ExecutionResult r = gradFn.output(Map.of("x", images), Collections.emptyMap(), null, fetch.toArray(new String[0]));
+        ExecutionResult r = gradFn.output(placeholders(images, true), Collections.emptyMap(), null, fetch.toArray(new String[0]));
         Map<String, INDArray> values = new HashMap<>();
         if (r.hasValues()) {
             r.getValueOutputs().forEach((k, v) -> values.put(k, v.getTensorValue()));
@@ -124,6 +124,15 @@ public final class TokenizerTrainer {
                 System.setOut(stdout);
             }
         }
+    }
+
+    /** The images and whatever per-step inputs the quantizer declared (e.g. its dropout mask). */
+    private Map<String, INDArray> placeholders(INDArray images, boolean training) {
+        ImageAutoencoderConfig a = tokenizer.config().autoencoder();
+        Map<String, INDArray> m = new HashMap<>(tokenizer.quantizer().stepInputs((int) images.size(0),
+                a.latentHeight() * a.latentWidth(), training));
+        m.put("x", images);
+        return m;
     }
 
     /** Steps taken so far, including those before this trainer was created. */
@@ -186,7 +195,7 @@ public final class TokenizerTrainer {
      */
     public INDArray graphIndices(INDArray images) {
         String name = graphQuantization.indices().name();
-        return sd.output(Map.of("x", images), name).get(name);
+        return sd.output(placeholders(images, false), name).get(name);
     }
 
     /** The training graph (for inspection). */

@@ -55,7 +55,8 @@ class ImageTokenizerTest {
                 io.vqtok.quantizers.GroupedQuantizerConfig.of(EmaQuantizerConfig.of(16, 1).withInit(CodebookInit.DATA), 8, 2, true),
                 VectorQuantizerConfig.of(32, 8).withClustering(io.vqtok.codebook.ClusteredCodebookConfig.of(
                         io.vqtok.codebook.ClusteredCodebookConfig.Anchor.PROBRANDOM)),
-                new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3));
+                new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3),
+                new ResidualQuantizerConfig(VectorQuantizerConfig.of(16, 8), 3).withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 0.5));
     }
 
     private static ImageTokenizer trained(QuantizerConfig q, int steps) {

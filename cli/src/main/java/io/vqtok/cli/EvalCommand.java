@@ -28,6 +28,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "evaluate the first N images only (default: all)")
     int limit;
 
+    @Option(names = "--stages", description = "decode with the first n residual stages only (default: all)")
+    Integer stages;
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -35,13 +38,17 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageTokenizer t = ImageTokenizer.load(model);
         ImageDataset d = ModelData.open(data, Split.parse(split), t);
-        EvalResult r = Evaluator.evaluate(t, Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, limit));
+        int n = stages == null ? t.quantizer().indexChannels() : stages;
+        if (n < 1 || n > t.quantizer().indexChannels())
+            throw new IllegalArgumentException("--stages must be in [1, " + t.quantizer().indexChannels() + "], got " + n);
+        EvalResult r = Evaluator.evaluate(t, Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, limit), n);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("data", d.description());
             m.put("split", split);
             m.put("codebook_size", t.quantizer().codebookSize());
+            m.put("stages", n);
             m.putAll(Json.eval(r));
             System.out.println(Json.line(m));
         } else {

@@ -65,6 +65,13 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
 
+    @Option(names = "--quantizer-dropout", defaultValue = "0", paramLabel = "P",
+            description = "rvq: probability that a batch (or sample, with --dropout-per-sample) keeps only its first n ~ U{1..Q} stages (default: ${DEFAULT-VALUE})")
+    double quantizerDropout;
+
+    @Option(names = "--dropout-per-sample", description = "rvq: draw the kept stages per sample (DAC) instead of per batch")
+    boolean dropoutPerSample;
+
     @Option(names = "--code-dim", paramLabel = "d", description = "quantize in a d-dimensional code space, projected from and back to the latent dimension")
     Integer codeDim;
 
@@ -86,7 +93,9 @@ public final class QuantizerOptions {
         if (n.equals("rvq")) {
             String s = stageName.toLowerCase(Locale.ROOT);
             if (s.equals("rvq")) throw new IllegalArgumentException("--stage-quantizer cannot be rvq");
-            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages);
+            ResidualQuantizerConfig.Dropout mode = quantizerDropout == 0 ? ResidualQuantizerConfig.Dropout.NONE
+                    : dropoutPerSample ? ResidualQuantizerConfig.Dropout.SAMPLE : ResidualQuantizerConfig.Dropout.BATCH;
+            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages, mode, quantizerDropout);
         }
         if (groups < 1 || dim % groups != 0)
             throw new IllegalArgumentException("--groups " + groups + " must divide --dim " + dim);

@@ -87,6 +87,11 @@ public final class ProjectedQuantizer implements Quantizer {
     }
 
     @Override
+    public Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
+        return inner.stepInputs(samples, vectorsPerSample, training);
+    }
+
+    @Override
     public void initialize(INDArray z) {
         inner.initialize(projectIn(z));
     }

@@ -54,6 +54,15 @@ public interface Quantizer {
         return new GraphQuantization(q, g.indices(), g.losses(), g.observed());
     }
 
+    /**
+     * Values of extra graph placeholders this quantizer declared (e.g. a quantizer-dropout mask), for a
+     * batch of {@code samples} samples of {@code vectorsPerSample} vectors each (rows sample-major).
+     * {@code training} false asks for the deterministic values used outside training. None by default.
+     */
+    default Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
+        return Map.of();
+    }
+
     /** Data-dependent initialisation from a first batch of encoder outputs {@code [N, D]} (no-op by default). */
     default void initialize(INDArray z) {
     }

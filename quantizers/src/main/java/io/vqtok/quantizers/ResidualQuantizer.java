@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Residual quantization over any quantizer (Zeghidour et al. 2021, SoundStream; Lee et al. 2022, RQ-VAE):
@@ -21,11 +23,17 @@ import java.util.Map;
  * stop-gradiented (as in EnCodec and DAC), so with straight-through stages the gradient reaching z is the
  * output gradient exactly once. Loss terms of the same name are summed over stages. Indices are
  * {@code [N, Q]}; {@link #codes(INDArray, int)} decodes with the first n ≤ Q stages.
+ *
+ * <p>Quantizer dropout (training only): a placeholder mask {@code [N, Q]} fed each step keeps the first n
+ * stages of a batch (BATCH) or of each sample (SAMPLE, as in DAC) with probability {@code dropoutRate},
+ * n ~ U{1..Q}; dropped stages add nothing to the output, and each stage's loss terms are weighted by the
+ * fraction of rows that use it.
  */
 public final class ResidualQuantizer implements Quantizer {
     private final ResidualQuantizerConfig config;
     private final String prefix;
     private final List<Quantizer> stages;
+    private final SplittableRandom random;
 
     public ResidualQuantizer(ResidualQuantizerConfig config, String prefix, long seed) {
         this.config = config;
@@ -34,6 +42,38 @@ public final class ResidualQuantizer implements Quantizer {
         for (int s = 0; s < config.stages(); s++)
             list.add(config.stage().create(prefix + "stage" + s + ".", seed + 7919L * (s + 1)));
         this.stages = Collections.unmodifiableList(list);
+        this.random = new SplittableRandom(seed ^ 0xd120L);
+    }
+
+    private boolean dropsOut() {
+        return config.dropout() != ResidualQuantizerConfig.Dropout.NONE && config.dropoutRate() > 0;
+    }
+
+    private String maskName() {
+        return prefix + "dropout_mask";
+    }
+
+    @Override
+    public Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : stages) m.putAll(q.stepInputs(samples, vectorsPerSample, training));
+        if (!dropsOut()) return m;
+        int q = stages.size();
+        int[] keep = new int[samples];
+        java.util.Arrays.fill(keep, q);
+        if (training) {
+            if (config.dropout() == ResidualQuantizerConfig.Dropout.BATCH) {
+                if (random.nextDouble() < config.dropoutRate()) java.util.Arrays.fill(keep, 1 + random.nextInt(q));
+            } else {
+                for (int s = 0; s < samples; s++) if (random.nextDouble() < config.dropoutRate()) keep[s] = 1 + random.nextInt(q);
+            }
+        }
+        float[] mask = new float[samples * vectorsPerSample * q];
+        for (int s = 0; s < samples; s++)
+            for (int v = 0; v < vectorsPerSample; v++)
+                for (int j = 0; j < keep[s]; j++) mask[(s * vectorsPerSample + v) * q + j] = 1f;
+        m.put(maskName(), Nd4j.create(mask, new long[]{(long) samples * vectorsPerSample, q}, DataType.FLOAT));
+        return m;
     }
 
     /** The stage quantizers, in order. */
@@ -73,12 +113,17 @@ public final class ResidualQuantizer implements Quantizer {
         SDVariable[] indices = new SDVariable[stages.size()];
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         List<String> observed = new ArrayList<>();
+        SDVariable mask = dropsOut() ? sd.placeHolder(maskName(), DataType.FLOAT, -1, stages.size()) : null;
         for (int s = 0; s < stages.size(); s++) {
             GraphQuantization g = stages.get(s).quantize(sd, residual);
-            total = total == null ? g.quantized() : total.add(g.quantized());
-            residual = residual.sub(g.quantized());
+            SDVariable out = g.quantized();
+            SDVariable keep = mask == null ? null : mask.get(SDIndex.all(), SDIndex.interval(s, s + 1));   // [N,1]
+            SDVariable contribution = keep == null ? out : out.mul(keep);
+            total = total == null ? contribution : total.add(contribution);
+            residual = residual.sub(out);
             indices[s] = GraphOps.asIndex(g.indices());
-            g.losses().forEach((name, loss) -> losses.merge(name, loss, SDVariable::add));
+            SDVariable used = keep == null ? null : keep.mean();
+            g.losses().forEach((name, loss) -> losses.merge(name, used == null ? loss : loss.mul(used), SDVariable::add));
             observed.addAll(g.observed());
         }
         SDVariable idx = sd.stack(prefix + "indices", 1, indices);

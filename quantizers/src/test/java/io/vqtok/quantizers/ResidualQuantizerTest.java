@@ -91,4 +91,46 @@ class ResidualQuantizerTest {
         assertThat(r.indices().castTo(DataType.INT32)).isEqualTo(idx);
         assertThat(r.gradParams().get("q.stage1.proj_in.w").norm2Number().doubleValue()).isGreaterThan(0);
     }
+
+    @Test
+    void quantizerDropoutMasksLaterStagesPerBatchAndPerSample() {
+        ResidualQuantizerConfig base = new ResidualQuantizerConfig(VectorQuantizerConfig.of(8, 3).withInit(CodebookInit.NORMAL), 3);
+        // per batch, rate 1: every step keeps the same n for all rows, n in 1..3
+        ResidualQuantizer q = (ResidualQuantizer) base.withDropout(ResidualQuantizerConfig.Dropout.BATCH, 1.0).create("q.", 3);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int t = 0; t < 30; t++) {
+            INDArray mask = q.stepInputs(4, 5, true).get("q.dropout_mask");
+            assertThat(mask.shape()).containsExactly(20, 3);
+            INDArray perRow = mask.sum(1);
+            assertThat(perRow.minNumber().intValue()).isEqualTo(perRow.maxNumber().intValue());
+            assertThat(mask.getColumn(0).minNumber().intValue()).isEqualTo(1);   // the first stage is always kept
+            seen.add(perRow.getInt(0));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(q.stepInputs(4, 5, false).get("q.dropout_mask").minNumber().intValue()).isEqualTo(1);
+
+        // per sample: constant within a sample's 5 rows, varying between samples
+        ResidualQuantizer ps = (ResidualQuantizer) base.withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 1.0).create("q.", 4);
+        INDArray mask = ps.stepInputs(50, 5, true).get("q.dropout_mask");
+        INDArray kept = mask.sum(1);
+        java.util.Set<Integer> perSample = new java.util.HashSet<>();
+        for (int s = 0; s < 50; s++) {
+            for (int v = 1; v < 5; v++) assertThat(kept.getInt(s * 5 + v)).isEqualTo(kept.getInt(s * 5));
+            perSample.add(kept.getInt(s * 5));
+        }
+        assertThat(perSample).hasSizeGreaterThan(1);
+
+        // in the graph, a mask keeping one stage makes the output the first stage's code
+        INDArray z = Nd4j.randn(DataType.FLOAT, 6, 3);
+        org.nd4j.autodiff.samediff.SameDiff sd = org.nd4j.autodiff.samediff.SameDiff.create();
+        GraphQuantization g = q.quantize(sd, sd.var("z", z));
+        INDArray one = Nd4j.zeros(DataType.FLOAT, 6, 3);
+        one.getColumn(0).assign(1);
+        INDArray out = sd.output(java.util.Map.of("q.dropout_mask", one), g.quantized().name()).get(g.quantized().name());
+        INDArray idx = q.indices(z);
+        assertThat(out.equalsWithEps(q.codes(idx, 1), 1e-5)).isTrue();
+        INDArray all = Nd4j.ones(DataType.FLOAT, 6, 3);
+        INDArray full = sd.output(java.util.Map.of("q.dropout_mask", all), g.quantized().name()).get(g.quantized().name());
+        assertThat(full.equalsWithEps(q.codes(idx, 3), 1e-5)).isTrue();
+    }
 }
