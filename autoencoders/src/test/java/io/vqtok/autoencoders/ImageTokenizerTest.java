@@ -51,6 +51,7 @@ class ImageTokenizerTest {
                 new FsqConfig(new int[]{5, 5, 3}, 8),
                 io.vqtok.quantizers.SimVqConfig.of(32, 8),
                 io.vqtok.quantizers.SinkhornConfig.of(32, 8),
+                io.vqtok.quantizers.LfqConfig.of(5, 8),
                 new io.vqtok.quantizers.ProjectedQuantizerConfig(VectorQuantizerConfig.of(32, 3), 8),
                 io.vqtok.quantizers.GroupedQuantizerConfig.of(EmaQuantizerConfig.of(16, 1).withInit(CodebookInit.DATA), 8, 2, true),
                 VectorQuantizerConfig.of(32, 8).withClustering(io.vqtok.codebook.ClusteredCodebookConfig.of(

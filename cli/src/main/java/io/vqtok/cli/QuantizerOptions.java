@@ -6,6 +6,7 @@ import io.vqtok.codebook.ReseedConfig;
 import io.vqtok.quantizers.EmaQuantizerConfig;
 import io.vqtok.quantizers.FsqConfig;
 import io.vqtok.quantizers.GroupedQuantizerConfig;
+import io.vqtok.quantizers.LfqConfig;
 import io.vqtok.quantizers.ProjectedQuantizerConfig;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
@@ -23,10 +24,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "rvq");
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "lfq", "rvq");
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | rvq (default: ${DEFAULT-VALUE})")
+            description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq | rvq (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
@@ -42,7 +43,7 @@ public final class QuantizerOptions {
     int stages;
 
     @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq | sinkhorn (default: ${DEFAULT-VALUE})")
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq (default: ${DEFAULT-VALUE})")
     String stageName;
 
     @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
@@ -129,6 +130,9 @@ public final class QuantizerOptions {
                 if (a == ClusteredCodebookConfig.Anchor.NONE) throw new IllegalArgumentException("--anchor none disables cvq; use --quantizer vq");
                 return new VectorQuantizerConfig(k, dim, b, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, init(CodebookInit.UNIFORM), 10,
                         reseed(0), ClusteredCodebookConfig.of(a));
+            }
+            case "lfq" -> {
+                return LfqConfig.of(LfqConfig.bitsFor(k), dim);
             }
             case "sinkhorn" -> {
                 return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters);

@@ -1,0 +1,130 @@
+package io.vqtok.quantizers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Lookup-free quantization (Yu et al. 2023, MAGVIT-v2, "Language Model Beats Diffusion"): z {@code [N, D]}
+ * is projected to d channels, each quantized to its sign (±1) with the straight-through estimator, and
+ * projected back; the index is the binary number Σ_j [q_j &gt; 0]·2^j of the 2^d implicit codes.
+ *
+ * <p>Loss terms: {@code commitment} = β·mean‖h − sg(q)‖², and {@code entropy} = w·(mean_n H(p_n) − γ·H(mean_n p_n))
+ * with p_n = softmax(τ⁻¹·2·h_n·C) over all codes C: confident per-vector assignments, diverse codebook use.
+ */
+public final class LookupFreeQuantizer implements Quantizer {
+    private final LfqConfig config;
+    private final String prefix;
+    private final int bits;
+    private final INDArray allCodes;   // [K, d] of ±1
+    private final INDArray powers;     // [1, d] 2^j
+    private final INDArray wIn, bIn, wOut, bOut;
+
+    public LookupFreeQuantizer(LfqConfig config, String prefix, long seed) {
+        this.config = config;
+        this.prefix = prefix;
+        this.bits = config.bits();
+        int k = config.codebookSize();
+        float[] c = new float[k * bits];
+        for (int i = 0; i < k; i++) for (int j = 0; j < bits; j++) c[i * bits + j] = ((i >> j) & 1) == 1 ? 1f : -1f;
+        allCodes = Nd4j.create(c, new long[]{k, bits}, DataType.FLOAT);
+        float[] p = new float[bits];
+        for (int j = 0; j < bits; j++) p[j] = 1 << j;
+        powers = Nd4j.create(p, new long[]{1, bits}, DataType.FLOAT);
+        SplittableRandom r = new SplittableRandom(seed);
+        int dim = config.dim();
+        wIn = uniform(r, 1 / Math.sqrt(dim), dim, bits);
+        bIn = uniform(r, 1 / Math.sqrt(dim), bits);
+        wOut = uniform(r, 1 / Math.sqrt(bits), bits, dim);
+        bOut = uniform(r, 1 / Math.sqrt(bits), dim);
+    }
+
+    private static INDArray uniform(SplittableRandom r, double bound, long... shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+        return Nd4j.create(v, shape, DataType.FLOAT);
+    }
+
+    @Override
+    public LfqConfig config() {
+        return config;
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public int codebookSize() {
+        return config.codebookSize();
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int indexChannels() {
+        return 1;
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        SDVariable h = z.mmul(sd.var(prefix + "proj_in.w", wIn)).add(sd.var(prefix + "proj_in.b", bIn));
+        SDVariable positive = GraphOps.stopGradient(sd, sd.gt(h, sd.constant(0f)).castTo(h.dataType()));
+        SDVariable q = positive.mul(2.0).sub(1.0);                                  // sign, with sign(0) = −1
+        SDVariable quant = h.add(GraphOps.stopGradient(sd, q.sub(h)));
+        SDVariable out = quant.mmul(sd.var(prefix + "proj_out.w", wOut)).add(sd.var(prefix + "proj_out.b", bOut));
+        SDVariable idx = GraphOps.asIndex(positive.mul(sd.constant(powers)).sum(1)).rename(prefix + "indices");
+
+        SDVariable logits = sd.mmul(h, sd.constant(prefix + "all_codes", allCodes), false, true, false).mul(2.0 * config.inverseTemperature());
+        SDVariable prob = sd.nn().softmax(logits, 1);
+        // log(p + tiny), not logSoftmax: ND4J M2.1 cannot clone a LogSoftMax op into the gradient function
+        SDVariable logProb = sd.math().log(prob.add(1e-12));
+        SDVariable perSample = prob.mul(logProb).sum(1).mean().neg();
+        SDVariable avg = prob.mean(0);
+        SDVariable codebookEntropy = avg.mul(sd.math().log(avg.add(1e-10))).sum().neg();
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        losses.put("entropy", perSample.sub(codebookEntropy.mul(config.diversityGamma())).mul(prefix + "entropy_loss", config.entropyWeight()));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", h, q, config.commitment()));
+        return new GraphQuantization(out, idx, losses, List.of());
+    }
+
+    @Override
+    public INDArray indices(INDArray z) {
+        INDArray h = z.castTo(DataType.FLOAT).mmul(wIn).addiRowVector(bIn);
+        INDArray positive = h.gt(0).castTo(DataType.FLOAT);
+        return positive.mulRowVector(powers).sum(true, 1).castTo(DataType.INT32);
+    }
+
+    /** The ±1 codes {@code [N, d]} of indices. */
+    public INDArray signs(INDArray indices) {
+        return Nd4j.pullRows(allCodes, 1, checkIndices(indices).reshape(-1).toIntVector());
+    }
+
+    @Override
+    public INDArray codes(INDArray indices) {
+        return signs(indices).mmul(wOut).addiRowVector(bOut);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(prefix + "proj_in.w", wIn);
+        m.put(prefix + "proj_in.b", bIn);
+        m.put(prefix + "proj_out.w", wOut);
+        m.put(prefix + "proj_out.b", bOut);
+        return m;
+    }
+}
