@@ -1,12 +1,11 @@
 package io.vqtok.autoencoders;
 
+import io.vqtok.codebook.RandomArrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,17 +54,10 @@ public final class ImageAutoencoder {
     private void conv(SplittableRandom r, String name, int k, int in, int out, boolean transposed) {
         // PyTorch computes fan_in of a transposed conv from its weight's second axis (out channels)
         double bound = 1.0 / Math.sqrt((double) (transposed ? out : in) * k * k);
-        params.put(name + ".w", uniform(r, bound, k, k, transposed ? out : in, transposed ? in : out));
-        params.put(name + ".b", uniform(r, bound, out));
+        params.put(name + ".w", RandomArrays.uniform(r, bound, k, k, transposed ? out : in, transposed ? in : out));
+        params.put(name + ".b", RandomArrays.uniform(r, bound, out));
     }
 
-    private static INDArray uniform(SplittableRandom r, double bound, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        return Nd4j.create(v, shape, DataType.FLOAT);
-    }
 
     public ImageAutoencoderConfig config() {
         return config;

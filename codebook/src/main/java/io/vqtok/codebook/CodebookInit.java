@@ -24,14 +24,10 @@ public enum CodebookInit {
     /** The initial codebook before any data is seen. */
     public INDArray initial(int k, int d, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
+        if (this != NORMAL) return RandomArrays.uniform(r, 1.0 / k, k, d);
         float[] v = new float[k * d];
-        if (this == NORMAL) {
-            double std = 1.0 / Math.sqrt(d);
-            for (int i = 0; i < v.length; i++) v[i] = (float) (gaussian(r) * std);
-        } else {
-            double b = 1.0 / k;
-            for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * b);
-        }
+        double std = 1.0 / Math.sqrt(d);
+        for (int i = 0; i < v.length; i++) v[i] = (float) (gaussian(r) * std);
         return Nd4j.create(v, new long[]{k, d}, DataType.FLOAT);
     }
 

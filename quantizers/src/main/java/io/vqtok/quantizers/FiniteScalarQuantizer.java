@@ -31,7 +31,7 @@ public final class FiniteScalarQuantizer implements Quantizer {
     private final INDArray shift;      // [d]  atanh(o_j / h_j)
     private final INDArray halfWidth;  // [d]  ⌊L_j/2⌋
     private final INDArray basis;      // [d]  ∏_{i<j} L_i
-    private final INDArray wIn, bIn, wOut, bOut;
+    private final LinearMap projectIn, projectOut;
 
     public FiniteScalarQuantizer(FsqConfig config, String prefix, long seed) {
         this.config = config;
@@ -54,22 +54,14 @@ public final class FiniteScalarQuantizer implements Quantizer {
         halfWidth = row(w);
         basis = row(b);
         SplittableRandom r = new SplittableRandom(seed);
-        int dim = config.dim();
-        wIn = uniform(r, dim, d, 1 / Math.sqrt(dim));
-        bIn = uniform(r, 1, d, 1 / Math.sqrt(dim)).reshape(d).dup();   // own buffers, not views: graphs share them
-        wOut = uniform(r, d, dim, 1 / Math.sqrt(d));
-        bOut = uniform(r, 1, dim, 1 / Math.sqrt(d)).reshape(dim).dup();
+        projectIn = new LinearMap(prefix + "proj_in", config.dim(), d, r);
+        projectOut = new LinearMap(prefix + "proj_out", d, config.dim(), r);
     }
 
     private static INDArray row(float[] v) {
         return Nd4j.create(v, new long[]{1, v.length}, DataType.FLOAT);
     }
 
-    private static INDArray uniform(SplittableRandom r, int rows, int cols, double bound) {
-        float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        return Nd4j.create(v, new long[]{rows, cols}, DataType.FLOAT);
-    }
 
     private static double atanh(double x) {
         return 0.5 * Math.log((1 + x) / (1 - x));
@@ -102,16 +94,12 @@ public final class FiniteScalarQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable win = sd.var(prefix + "proj_in.w", wIn);
-        SDVariable bin = sd.var(prefix + "proj_in.b", bIn);
-        SDVariable wout = sd.var(prefix + "proj_out.w", wOut);
-        SDVariable bout = sd.var(prefix + "proj_out.b", bOut);
-        SDVariable h = z.mmul(win).add(bin);
+        SDVariable h = projectIn.apply(sd, z);
         SDVariable bounded = sd.math().tanh(h.add(sd.constant(shift))).mul(sd.constant(halfLevel)).sub(sd.constant(offset));
         SDVariable rounded = GraphOps.stopGradient(sd, sd.math().round(bounded));
         SDVariable zq = bounded.add(GraphOps.stopGradient(sd, rounded.sub(bounded)));
         SDVariable codes = zq.div(sd.constant(halfWidth));
-        SDVariable out = codes.mmul(wout).add(bout);
+        SDVariable out = projectOut.apply(sd, codes);
         SDVariable idx = GraphOps.asIndex(rounded.add(sd.constant(halfWidth)).mul(sd.constant(basis)).sum(1))
                 .rename(prefix + "indices");
         return new GraphQuantization(out, idx, new LinkedHashMap<>(), List.of());
@@ -119,7 +107,7 @@ public final class FiniteScalarQuantizer implements Quantizer {
 
     /** Rounded level values ẑ {@code [N, d]} (integers in [−⌊L/2⌋, ⌊L/2⌋] shifted by o) for z {@code [N, D]}. */
     public INDArray levelValues(INDArray z) {
-        INDArray h = z.castTo(DataType.FLOAT).mmul(wIn).addiRowVector(bIn);
+        INDArray h = projectIn.apply(z);
         INDArray bounded = Transforms.tanh(h.addiRowVector(shift), false).muliRowVector(halfLevel).subiRowVector(offset);
         return Transforms.round(bounded, false);
     }
@@ -153,16 +141,14 @@ public final class FiniteScalarQuantizer implements Quantizer {
     @Override
     public INDArray codes(INDArray indices) {
         INDArray normalized = levelsOfIndices(indices).diviRowVector(halfWidth);
-        return normalized.mmul(wOut).addiRowVector(bOut);
+        return projectOut.apply(normalized);
     }
 
     @Override
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put(prefix + "proj_in.w", wIn);
-        m.put(prefix + "proj_in.b", bIn);
-        m.put(prefix + "proj_out.w", wOut);
-        m.put(prefix + "proj_out.b", bOut);
+        projectIn.addParameters(m);
+        projectOut.addParameters(m);
         return m;
     }
 }

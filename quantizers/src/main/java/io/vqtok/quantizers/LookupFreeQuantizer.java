@@ -25,7 +25,7 @@ public final class LookupFreeQuantizer implements Quantizer {
     private final int bits;
     private final INDArray allCodes;   // [K, d] of ±1
     private final INDArray powers;     // [1, d] 2^j
-    private final INDArray wIn, bIn, wOut, bOut;
+    private final LinearMap projectIn, projectOut;
 
     public LookupFreeQuantizer(LfqConfig config, String prefix, long seed) {
         this.config = config;
@@ -40,19 +40,10 @@ public final class LookupFreeQuantizer implements Quantizer {
         powers = Nd4j.create(p, new long[]{1, bits}, DataType.FLOAT);
         SplittableRandom r = new SplittableRandom(seed);
         int dim = config.dim();
-        wIn = uniform(r, 1 / Math.sqrt(dim), dim, bits);
-        bIn = uniform(r, 1 / Math.sqrt(dim), bits);
-        wOut = uniform(r, 1 / Math.sqrt(bits), bits, dim);
-        bOut = uniform(r, 1 / Math.sqrt(bits), dim);
+        projectIn = new LinearMap(prefix + "proj_in", dim, bits, r);
+        projectOut = new LinearMap(prefix + "proj_out", bits, dim, r);
     }
 
-    private static INDArray uniform(SplittableRandom r, double bound, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        return Nd4j.create(v, shape, DataType.FLOAT);
-    }
 
     @Override
     public LfqConfig config() {
@@ -81,11 +72,11 @@ public final class LookupFreeQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable h = z.mmul(sd.var(prefix + "proj_in.w", wIn)).add(sd.var(prefix + "proj_in.b", bIn));
+        SDVariable h = projectIn.apply(sd, z);
         SDVariable positive = GraphOps.stopGradient(sd, sd.gt(h, sd.constant(0f)).castTo(h.dataType()));
         SDVariable q = positive.mul(2.0).sub(1.0);                                  // sign, with sign(0) = −1
         SDVariable quant = h.add(GraphOps.stopGradient(sd, q.sub(h)));
-        SDVariable out = quant.mmul(sd.var(prefix + "proj_out.w", wOut)).add(sd.var(prefix + "proj_out.b", bOut));
+        SDVariable out = projectOut.apply(sd, quant);
         SDVariable idx = GraphOps.asIndex(positive.mul(sd.constant(powers)).sum(1)).rename(prefix + "indices");
 
         SDVariable logits = sd.mmul(h, sd.constant(prefix + "all_codes", allCodes), false, true, false).mul(2.0 * config.inverseTemperature());
@@ -103,7 +94,7 @@ public final class LookupFreeQuantizer implements Quantizer {
 
     @Override
     public INDArray indices(INDArray z) {
-        INDArray h = z.castTo(DataType.FLOAT).mmul(wIn).addiRowVector(bIn);
+        INDArray h = projectIn.apply(z);
         INDArray positive = h.gt(0).castTo(DataType.FLOAT);
         return positive.mulRowVector(powers).sum(true, 1).castTo(DataType.INT32);
     }
@@ -115,16 +106,14 @@ public final class LookupFreeQuantizer implements Quantizer {
 
     @Override
     public INDArray codes(INDArray indices) {
-        return signs(indices).mmul(wOut).addiRowVector(bOut);
+        return projectOut.apply(signs(indices));
     }
 
     @Override
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put(prefix + "proj_in.w", wIn);
-        m.put(prefix + "proj_in.b", bIn);
-        m.put(prefix + "proj_out.w", wOut);
-        m.put(prefix + "proj_out.b", bOut);
+        projectIn.addParameters(m);
+        projectOut.addParameters(m);
         return m;
     }
 }

@@ -2,9 +2,7 @@ package io.vqtok.quantizers;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +20,7 @@ public final class ProjectedQuantizer implements Quantizer {
     private final ProjectedQuantizerConfig config;
     private final String prefix;
     private final Quantizer inner;
-    private final INDArray wIn, bIn, wOut, bOut;
+    private final LinearMap projectIn, projectOut;
 
     public ProjectedQuantizer(ProjectedQuantizerConfig config, String prefix, long seed) {
         this.config = config;
@@ -30,19 +28,10 @@ public final class ProjectedQuantizer implements Quantizer {
         this.inner = config.inner().create(prefix + "inner.", seed + 1);
         int big = config.dim(), small = config.inner().dim();
         SplittableRandom r = new SplittableRandom(seed);
-        wIn = uniform(r, 1 / Math.sqrt(big), big, small);
-        bIn = uniform(r, 1 / Math.sqrt(big), small);
-        wOut = uniform(r, 1 / Math.sqrt(small), small, big);
-        bOut = uniform(r, 1 / Math.sqrt(small), big);
+        projectIn = new LinearMap(prefix + "proj_in", big, small, r);
+        projectOut = new LinearMap(prefix + "proj_out", small, big, r);
     }
 
-    private static INDArray uniform(SplittableRandom r, double bound, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        return Nd4j.create(v, shape, DataType.FLOAT);
-    }
 
     /** The quantizer of the code space. */
     public Quantizer inner() {
@@ -76,14 +65,9 @@ public final class ProjectedQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable h = z.mmul(sd.var(prefix + "proj_in.w", wIn)).add(sd.var(prefix + "proj_in.b", bIn));
-        GraphQuantization g = inner.quantize(sd, h);
-        SDVariable out = g.quantized().mmul(sd.var(prefix + "proj_out.w", wOut)).add(sd.var(prefix + "proj_out.b", bOut));
+        GraphQuantization g = inner.quantize(sd, projectIn.apply(sd, z));
+        SDVariable out = projectOut.apply(sd, g.quantized());
         return new GraphQuantization(out, g.indices(), g.losses(), g.observed());
-    }
-
-    private INDArray projectIn(INDArray z) {
-        return z.castTo(DataType.FLOAT).mmul(wIn).addiRowVector(bIn);
     }
 
     @Override
@@ -93,7 +77,7 @@ public final class ProjectedQuantizer implements Quantizer {
 
     @Override
     public void initialize(INDArray z) {
-        inner.initialize(projectIn(z));
+        inner.initialize(projectIn.apply(z));
     }
 
     @Override
@@ -103,21 +87,19 @@ public final class ProjectedQuantizer implements Quantizer {
 
     @Override
     public INDArray indices(INDArray z) {
-        return inner.indices(projectIn(z));
+        return inner.indices(projectIn.apply(z));
     }
 
     @Override
     public INDArray codes(INDArray indices) {
-        return inner.codes(indices).castTo(DataType.FLOAT).mmul(wOut).addiRowVector(bOut);
+        return projectOut.apply(inner.codes(indices));
     }
 
     @Override
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put(prefix + "proj_in.w", wIn);
-        m.put(prefix + "proj_in.b", bIn);
-        m.put(prefix + "proj_out.w", wOut);
-        m.put(prefix + "proj_out.b", bOut);
+        projectIn.addParameters(m);
+        projectOut.addParameters(m);
         m.putAll(inner.parameters());
         return m;
     }

@@ -2,6 +2,7 @@ package io.vqtok.quantizers;
 
 import io.vqtok.codebook.CodebookInit;
 import io.vqtok.codebook.Distances;
+import io.vqtok.codebook.RandomArrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,11 +35,7 @@ public final class SimVectorQuantizer implements Quantizer {
         this.prefix = prefix;
         int d = config.dim();
         this.frozen = CodebookInit.NORMAL.initial(config.codebookSize(), d, seed);
-        SplittableRandom r = new SplittableRandom(seed ^ 0x51a7L);
-        float[] v = new float[d * d];
-        double bound = 1 / Math.sqrt(d);
-        for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-        this.w = Nd4j.create(v, new long[]{d, d}, DataType.FLOAT);
+        this.w = RandomArrays.uniform(new SplittableRandom(seed ^ 0x51a7L), 1 / Math.sqrt(d), d, d);
         this.b = config.bias() ? Nd4j.zeros(DataType.FLOAT, d) : null;
     }
 

@@ -1,7 +1,5 @@
 package io.vqtok.quantizers;
 
-import io.vqtok.codebook.ReseedConfig;
-
 import static io.vqtok.quantizers.QuantizerConfig.require;
 
 /**
