@@ -38,9 +38,9 @@ final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageTokenizer t = ImageTokenizer.load(model);
-        int[] idx = Npy.readIndices(codes);
-        NpyArray header = Npy.read(codes);
-        int[] shape = header.shape();
+        NpyArray array = Npy.readIndexArray(codes);
+        int[] idx = array.asInts();
+        int[] shape = array.shape();
         long[] expected = t.codeShape();
         if (shape.length != expected.length + 1 || !Arrays.equals(Arrays.stream(shape).skip(1).asLongStream().toArray(), expected))
             throw new IllegalArgumentException(codes + ": codes of shape " + Arrays.toString(shape) + " do not match the model's [N, "

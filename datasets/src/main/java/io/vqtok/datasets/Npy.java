@@ -367,6 +367,15 @@ public final class Npy {
      *         not fit in an {@code int}, or a value is negative
      */
     public static int[] readIndices(Path file) {
+        return readIndexArray(file).asInts();
+    }
+
+    /**
+     * As {@link #readIndices}, keeping the array's shape: the validated indices as an {@code <i4} array.
+     *
+     * @throws DatasetException on the same conditions as {@link #readIndices}
+     */
+    public static NpyArray readIndexArray(Path file) {
         NpyArray a = read(file);
         if (a.isFloatingPoint()) {
             throw new DatasetException(file + ": dtype " + a.dtype()
@@ -391,7 +400,7 @@ public final class Npy {
                         + "; expected indices >= 0");
             }
         }
-        return out;
+        return new NpyArray("<i4", a.shape(), out);
     }
 
     /** The parsed header dict. */
