@@ -105,9 +105,7 @@ public final class GroupedQuantizer implements Quantizer {
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        int reseeded = 0;
-        for (Quantizer q : groups) reseeded += q.afterStep(step, observed);
-        return reseeded;
+        return Composite.afterStep(groups, step, observed);
     }
 
     @Override
@@ -133,15 +131,11 @@ public final class GroupedQuantizer implements Quantizer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : groups) m.putAll(q.parameters());
-        return m;
+        return Composite.parameters(groups);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : groups) m.putAll(q.buffers());
-        return m;
+        return Composite.buffers(groups);
     }
 }

@@ -141,9 +141,7 @@ public final class ResidualQuantizer implements Quantizer {
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        int reseeded = 0;
-        for (Quantizer q : stages) reseeded += q.afterStep(step, observed);
-        return reseeded;
+        return Composite.afterStep(stages, step, observed);
     }
 
     @Override
@@ -178,15 +176,11 @@ public final class ResidualQuantizer implements Quantizer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : stages) m.putAll(q.parameters());
-        return m;
+        return Composite.parameters(stages);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : stages) m.putAll(q.buffers());
-        return m;
+        return Composite.buffers(stages);
     }
 }

@@ -1,0 +1,34 @@
+package io.vqtok.quantizers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What quantizers built from other quantizers (residual, grouped) do with their parts' state. */
+final class Composite {
+    private Composite() {
+    }
+
+    /** Runs every part's state update; returns the codes reseeded in all of them. */
+    static int afterStep(List<Quantizer> parts, long step, Map<String, INDArray> observed) {
+        int reseeded = 0;
+        for (Quantizer q : parts) reseeded += q.afterStep(step, observed);
+        return reseeded;
+    }
+
+    /** All parts' parameters, in part order. */
+    static Map<String, INDArray> parameters(List<Quantizer> parts) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : parts) m.putAll(q.parameters());
+        return m;
+    }
+
+    /** All parts' buffers, in part order. */
+    static Map<String, INDArray> buffers(List<Quantizer> parts) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : parts) m.putAll(q.buffers());
+        return m;
+    }
+}
