@@ -1,7 +1,6 @@
 package io.vqtok.autoencoders;
 
 import io.vqtok.quantizers.Quantizer;
-import io.vqtok.quantizers.ResidualQuantizer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -130,7 +129,7 @@ public final class ImageTokenizer {
                     + Arrays.toString(expected).replaceAll("[\\[\\]]", "") + "]");
         long n = got[0];
         INDArray flat = codes.reshape(n * expected[0] * expected[1], quantizer.indexChannels());
-        INDArray vectors = quantizer instanceof ResidualQuantizer r ? r.codes(flat, stages) : quantizer.codes(flat);
+        INDArray vectors = quantizer.codes(flat, stages);
         return decodeVectors(vectors.reshape(n, expected[0], expected[1], quantizer.dim()).permute(0, 3, 1, 2).dup('c'));
     }
 

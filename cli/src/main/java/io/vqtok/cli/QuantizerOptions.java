@@ -6,6 +6,7 @@ import io.vqtok.codebook.ReseedConfig;
 import io.vqtok.quantizers.EmaQuantizerConfig;
 import io.vqtok.quantizers.FsqConfig;
 import io.vqtok.quantizers.GroupedQuantizerConfig;
+import io.vqtok.quantizers.IbqConfig;
 import io.vqtok.quantizers.LfqConfig;
 import io.vqtok.quantizers.ProjectedQuantizerConfig;
 import io.vqtok.quantizers.QuantizerConfig;
@@ -24,10 +25,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "lfq", "rvq");
+    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "lfq", "ibq", "rvq");
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq | rvq (default: ${DEFAULT-VALUE})")
+            description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq | ibq | rvq (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--codebook-size", paramLabel = "K", description = "codes per codebook (default 512; rvq 256 per stage)")
@@ -43,7 +44,8 @@ public final class QuantizerOptions {
     int stages;
 
     @Option(names = "--stage-quantizer", defaultValue = "ema", paramLabel = "NAME",
-            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq (default: ${DEFAULT-VALUE})")
+            description = "quantizer of each rvq stage: vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq | ibq; fsq gives residual FSQ "
+                    + "(scaled stages in one projection) (default: ${DEFAULT-VALUE})")
     String stageName;
 
     @Option(names = "--beta", paramLabel = "B", description = "commitment weight (default 0.25)")
@@ -56,15 +58,27 @@ public final class QuantizerOptions {
             description = "reseed codes whose EMA usage is below T x the uniform share; 0 disables (default: 0.03 for ema/rvq, 0 otherwise)")
     Double deadCodeThreshold;
 
-    @Option(names = "--anchor", defaultValue = "closest", paramLabel = "A",
-            description = "cvq anchors: closest | random | probrandom (default: ${DEFAULT-VALUE})")
+    @Option(names = "--anchor", paramLabel = "A",
+            description = "online clustering anchors: closest | random | probrandom (default closest for cvq; with ema, enables online clustering of the EMA codebook)")
     String anchor;
+
+    @Option(names = "--estimator", paramLabel = "E", description = "simvq: gradient estimator, ste | rotation (default ste)")
+    String estimator;
+
+    @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
+    boolean cosine;
 
     @Option(names = "--sinkhorn-eps", defaultValue = "10", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default: ${DEFAULT-VALUE})")
     double sinkhornEps;
 
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
+
+    @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq: weight of the entropy auxiliary loss (default 0.1)")
+    Double entropyWeight;
+
+    @Option(names = "--inverse-temperature", paramLabel = "T", description = "lfq: inverse temperature of the entropy's code distribution (default 100)")
+    Double inverseTemperature;
 
     @Option(names = "--quantizer-dropout", defaultValue = "0", paramLabel = "P",
             description = "rvq: probability that a batch (or sample, with --dropout-per-sample) keeps only its first n ~ U{1..Q} stages (default: ${DEFAULT-VALUE})")
@@ -79,7 +93,7 @@ public final class QuantizerOptions {
     @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "split the latent channels into G groups quantized separately (default: ${DEFAULT-VALUE})")
     int groups;
 
-    @Option(names = "--shared-codebook", description = "with --groups: all groups share one codebook")
+    @Option(names = "--shared-codebook", description = "with --groups: all groups share one codebook; with rvq: all stages share one")
     boolean sharedCodebook;
 
     @Option(names = "--kmeans-init", description = "initialise codebooks by k-means on the first batch (same as --init kmeans)")
@@ -96,8 +110,18 @@ public final class QuantizerOptions {
             if (s.equals("rvq")) throw new IllegalArgumentException("--stage-quantizer cannot be rvq");
             ResidualQuantizerConfig.Dropout mode = quantizerDropout == 0 ? ResidualQuantizerConfig.Dropout.NONE
                     : dropoutPerSample ? ResidualQuantizerConfig.Dropout.SAMPLE : ResidualQuantizerConfig.Dropout.BATCH;
-            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages, mode, quantizerDropout);
+            if (s.equals("fsq")) {
+                if (sharedCodebook) throw new IllegalArgumentException("--shared-codebook does not apply to residual FSQ (it has no codebook)");
+                int[] l = levels != null ? levels : new int[]{8, 5, 5, 5};
+                if (l.length >= dim) throw new IllegalArgumentException("residual FSQ needs fewer levels (" + l.length + ") than --dim " + dim);
+                ProjectedQuantizerConfig r = ResidualQuantizerConfig.residualFsq(l, stages, dim);
+                ResidualQuantizerConfig inner = ((ResidualQuantizerConfig) r.inner()).withDropout(mode, quantizerDropout);
+                return new ProjectedQuantizerConfig(inner, dim);
+            }
+            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages, mode, quantizerDropout,
+                    sharedCodebook, false);
         }
+
         if (groups < 1 || dim % groups != 0)
             throw new IllegalArgumentException("--groups " + groups + " must divide --dim " + dim);
         int perGroup = dim / groups;
@@ -110,43 +134,63 @@ public final class QuantizerOptions {
 
     private QuantizerConfig single(String n, int k, boolean residualStage) {
         double b = beta == null ? 0.25 : beta;
+        if (cosine && !List.of("vq", "rotation", "cvq", "ema").contains(n))
+            throw new IllegalArgumentException("--cosine applies to vq, rotation, cvq and ema, not " + n);
+        if (anchor != null && !List.of("cvq", "ema").contains(n))
+            throw new IllegalArgumentException("--anchor applies to cvq and ema, not " + n);
         switch (n) {
             case "vq", "rotation" -> {
                 CodebookInit i = init(CodebookInit.UNIFORM);
                 ReseedConfig r = reseed(0);
                 return new VectorQuantizerConfig(k, dim, b, n.equals("rotation") ? VectorQuantizerConfig.Estimator.ROTATION
-                        : VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, i, 10, r);
+                        : VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, i, 10, r, ClusteredCodebookConfig.OFF, cosine);
             }
             case "ema" -> {
-                return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), 10, reseed(0.03));
+                ClusteredCodebookConfig c = anchor == null ? ClusteredCodebookConfig.OFF : ClusteredCodebookConfig.of(anchor());
+                return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), 10, reseed(0.03), c, cosine);
             }
             case "cvq" -> {
-                ClusteredCodebookConfig.Anchor a;
-                try {
-                    a = ClusteredCodebookConfig.Anchor.valueOf(anchor.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("unknown --anchor '" + anchor + "'; expected closest, random or probrandom");
-                }
-                if (a == ClusteredCodebookConfig.Anchor.NONE) throw new IllegalArgumentException("--anchor none disables cvq; use --quantizer vq");
                 return new VectorQuantizerConfig(k, dim, b, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, init(CodebookInit.UNIFORM), 10,
-                        reseed(0), ClusteredCodebookConfig.of(a));
+                        reseed(0), ClusteredCodebookConfig.of(anchor()), cosine);
+            }
+            case "ibq" -> {
+                return new IbqConfig(k, dim, b, init(CodebookInit.NORMAL), 10);
             }
             case "lfq" -> {
-                return LfqConfig.of(LfqConfig.bitsFor(k), dim);
+                LfqConfig d = LfqConfig.of(LfqConfig.bitsFor(k), dim);
+                return new LfqConfig(d.bits(), dim, entropyWeight == null ? d.entropyWeight() : entropyWeight, d.diversityGamma(),
+                        beta == null ? d.commitment() : beta, inverseTemperature == null ? d.inverseTemperature() : inverseTemperature);
             }
             case "sinkhorn" -> {
                 return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters);
             }
             case "simvq" -> {
-                return new SimVqConfig(k, dim, b, false);
+                VectorQuantizerConfig.Estimator est = switch (estimator == null ? "ste" : estimator.toLowerCase(Locale.ROOT)) {
+                    case "ste" -> VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH;
+                    case "rotation" -> VectorQuantizerConfig.Estimator.ROTATION;
+                    default -> throw new IllegalArgumentException("unknown --estimator '" + estimator + "'; expected ste or rotation");
+                };
+                return new SimVqConfig(k, dim, b, false, est);
             }
             case "fsq" -> {
                 if (levels != null) return new FsqConfig(levels, dim);
-                return codebookSize == null ? new FsqConfig(new int[]{8, 5, 5, 5}, dim) : FsqConfig.preset(k, dim);
+                return FsqConfig.forCodebookSize(k, dim);
             }
             default -> throw new IllegalArgumentException("unknown quantizer '" + n + "'; expected one of " + String.join(", ", NAMES)
                     + (residualStage ? " (rvq excluded)" : ""));
         }
+    }
+
+    private ClusteredCodebookConfig.Anchor anchor() {
+        String a = anchor == null ? "closest" : anchor;
+        ClusteredCodebookConfig.Anchor parsed;
+        try {
+            parsed = ClusteredCodebookConfig.Anchor.valueOf(a.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --anchor '" + a + "'; expected closest, random or probrandom");
+        }
+        if (parsed == ClusteredCodebookConfig.Anchor.NONE) throw new IllegalArgumentException("--anchor none disables online clustering; leave --anchor out");
+        return parsed;
     }
 
     private CodebookInit init(CodebookInit dflt) {

@@ -47,11 +47,28 @@ public final class Distances {
      */
     public static INDArray nearest(INDArray z, INDArray codes) {
         checkShapes(z, codes);
-        long n = z.size(0);
-        long k = codes.size(0);
-        long chunk = Math.max(1, MAX_CHUNK_ELEMENTS / Math.max(1, k));
         // [−2e, ‖e‖²] {@code [K, D+1]}: with rows [z, 1] one product gives ‖e‖² − 2 z·e
-        INDArray augmented = Nd4j.hstack(codes.mul(-2.0), codes.mul(codes).sum(true, 1));
+        return argminAffine(z, Nd4j.hstack(codes.mul(-2.0), codes.mul(codes).sum(true, 1)));
+    }
+
+    /** Index of the code with the largest inner product z·e for each row of z, INT32 {@code [N]}. */
+    public static INDArray largestInnerProduct(INDArray z, INDArray codes) {
+        checkShapes(z, codes);
+        return argminAffine(z, Nd4j.hstack(codes.neg(), Nd4j.zeros(codes.dataType(), codes.size(0), 1)));
+    }
+
+    /** Rows of x scaled to unit l2 norm (rows of norm below 1e-8 divided by 1e-8), as a new array. */
+    public static INDArray normalizeRows(INDArray x) {
+        INDArray norms = x.norm2(true, 1);
+        org.nd4j.linalg.ops.transforms.Transforms.max(norms, 1e-8, false);
+        return x.divColumnVector(norms);
+    }
+
+    /** argmin_k of [z, 1]·a_kᵀ for the rows a_k of {@code augmented} {@code [K, D+1]}, chunked. */
+    private static INDArray argminAffine(INDArray z, INDArray augmented) {
+        long n = z.size(0);
+        long k = augmented.size(0);
+        long chunk = Math.max(1, MAX_CHUNK_ELEMENTS / Math.max(1, k));
         INDArray out = Nd4j.create(DataType.INT32, n);
         for (long start = 0; start < n; start += chunk) {
             long end = Math.min(n, start + chunk);

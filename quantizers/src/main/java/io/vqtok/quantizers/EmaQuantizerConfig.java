@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import io.vqtok.codebook.ClusteredCodebookConfig;
 import io.vqtok.codebook.CodebookInit;
 import io.vqtok.codebook.ReseedConfig;
 
@@ -16,10 +17,15 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param init             codebook initialisation
  * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
  * @param reseed           dead-code reseeding, OFF to disable
+ * @param clustering       online clustered codebook updates (CVQ-VAE) applied after each EMA update, OFF to disable;
+ *                         null reads as OFF
+ * @param cosine           cosine-similarity codes: inputs and codes l2-normalised (codes renormalised after each update)
  */
 public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps,
-                                 CodebookInit init, int kmeansIterations, ReseedConfig reseed) implements QuantizerConfig {
+                                 CodebookInit init, int kmeansIterations, ReseedConfig reseed,
+                                 ClusteredCodebookConfig clustering, boolean cosine) implements QuantizerConfig {
     public EmaQuantizerConfig {
+        if (clustering == null) clustering = ClusteredCodebookConfig.OFF;
         require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
         require(dim >= 1, "code dimension must be >= 1, got " + dim);
         require(beta >= 0 && Double.isFinite(beta), "commitment weight beta must be finite and >= 0, got " + beta);
@@ -30,30 +36,44 @@ public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double 
         require(reseed != null, "reseed config is required (ReseedConfig.OFF to disable)");
     }
 
+    /** Euclidean codes, without online clustering. */
+    public EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps, CodebookInit init,
+                              int kmeansIterations, ReseedConfig reseed) {
+        this(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, ClusteredCodebookConfig.OFF, false);
+    }
+
     /** β = 0.25, decay 0.99, ε = 1e-5, uniform init, no reseeding. */
     public static EmaQuantizerConfig of(int codebookSize, int dim) {
         return new EmaQuantizerConfig(codebookSize, dim, 0.25, 0.99, 1e-5, CodebookInit.UNIFORM, 10, ReseedConfig.OFF);
     }
 
     public EmaQuantizerConfig withInit(CodebookInit i) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, i, kmeansIterations, reseed);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, i, kmeansIterations, reseed, clustering, cosine);
     }
 
     public EmaQuantizerConfig withReseed(ReseedConfig r) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, r);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, r, clustering, cosine);
     }
 
     public EmaQuantizerConfig withDecay(double d) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, d, eps, init, kmeansIterations, reseed);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, d, eps, init, kmeansIterations, reseed, clustering, cosine);
     }
 
     public EmaQuantizerConfig withCodebookSize(int k) {
-        return new EmaQuantizerConfig(k, dim, beta, decay, eps, init, kmeansIterations, reseed);
+        return new EmaQuantizerConfig(k, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine);
+    }
+
+    public EmaQuantizerConfig withClustering(ClusteredCodebookConfig c) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, c, cosine);
+    }
+
+    public EmaQuantizerConfig withCosine(boolean c) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, c);
     }
 
     @Override
     public EmaQuantizerConfig withDim(int d) {
-        return new EmaQuantizerConfig(codebookSize, d, beta, decay, eps, init, kmeansIterations, reseed);
+        return new EmaQuantizerConfig(codebookSize, d, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine);
     }
 
     @Override
@@ -64,6 +84,7 @@ public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double 
     @Override
     public String describe() {
         return "ema K=" + codebookSize + " D=" + dim + " beta=" + beta + " decay=" + decay + " init="
-                + init.name().toLowerCase() + (reseed.enabled() ? " reseed<" + reseed.threshold() : "");
+                + init.name().toLowerCase() + (reseed.enabled() ? " reseed<" + reseed.threshold() : "")
+                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "") + (cosine ? " cosine" : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.vqtok.quantizers;
 
 import io.vqtok.codebook.Assignments;
+import io.vqtok.codebook.ClusteredCodebook;
 import io.vqtok.codebook.DeadCodeReseeder;
 import io.vqtok.codebook.Distances;
 import io.vqtok.codebook.EmaCodebookState;
@@ -20,7 +21,10 @@ import java.util.Map;
  *
  * <p>The codebook E {@code [K, D]} is not trained by gradient: after each step, N_k ← γN_k + (1−γ)n_k,
  * m_k ← γm_k + (1−γ)Σ z, e_k = m_k / Ñ_k. Only the commitment loss β·mean‖z − sg(q)‖² reaches the
- * encoder; the output is z + sg(q − z).
+ * encoder; the output is z + sg(q − z). Options: online clustering (CVQ-VAE) moves rarely used codes onto
+ * batch anchors after each EMA update (keeping the EMA sums consistent); cosine-similarity codes normalise z
+ * and keep the codes unit-length. It may be applied several times in one graph (residual stages sharing a
+ * codebook); each step's update then pools the assignments of all applications.
  */
 public final class EmaVectorQuantizer implements Quantizer {
     private final EmaQuantizerConfig config;
@@ -28,15 +32,18 @@ public final class EmaVectorQuantizer implements Quantizer {
     private final long seed;
     private final EmaCodebookState ema;
     private final DeadCodeReseeder reseeder;
-    private String observedInput;
-    private String observedIndices;
+    private final ClusteredCodebook clustering;
+    private final INDArray clusterUsage;
+    private final Observed observed = new Observed();
 
     public EmaVectorQuantizer(EmaQuantizerConfig config, String prefix, long seed) {
         this.config = config;
         this.prefix = prefix;
         this.seed = seed;
         INDArray codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
-        this.ema = EmaCodebookState.initial(codebook, config.decay(), config.eps());
+        this.ema = EmaCodebookState.initial(config.cosine() ? Distances.normalizeRows(codebook) : codebook, config.decay(), config.eps());
+        this.clustering = config.clustering().enabled() ? new ClusteredCodebook(config.clustering(), seed ^ 0xc1a5L) : null;
+        this.clusterUsage = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, config.codebookSize());
         this.reseeder = new DeadCodeReseeder(config.reseed(), seed ^ 0x5eed5eedL);
     }
 
@@ -72,40 +79,44 @@ public final class EmaVectorQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        // A constant: the graph reads the live array, which afterStep updates in place.
-        SDVariable e = GraphOps.codebookValues(sd, prefix + "codebook", ema.codebook());
-        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
+        // A constant: the graph reads the live array, which afterStep updates in place (and keeps unit-length
+        // with cosine codes).
+        SDVariable e = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook")
+                : GraphOps.codebookValues(sd, prefix + "codebook", ema.codebook());
+        SDVariable x = config.cosine() ? GraphOps.l2Normalize(sd, z) : z;
+        SDVariable idx = GraphOps.nearestIndices(sd, GraphOps.unique(sd, prefix + "indices"), x, e);
         SDVariable q = GraphOps.lookupValues(sd, idx, e);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
-        observedInput = z.name();
-        observedIndices = idx.name();
-        return new GraphQuantization(GraphOps.straightThrough(sd, z, q), idx, losses, List.of(observedInput, observedIndices));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, config.beta()));
+        return new GraphQuantization(GraphOps.straightThrough(sd, x, q), idx, losses, observed.add(sd, x, idx));
     }
 
     @Override
     public void initialize(INDArray z) {
-        INDArray fitted = config.init().fromData(z, codebookSize(), seed, config.kmeansIterations());
+        INDArray fitted = config.init().fromData(config.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, config.kmeansIterations());
         if (fitted != null) {
-            ema.codebook().assign(fitted);
-            ema.embedSum().assign(fitted);
+            ema.codebook().assign(config.cosine() ? Distances.normalizeRows(fitted) : fitted);
+            ema.embedSum().assign(ema.codebook());
             ema.clusterSize().assign(1.0);
         }
     }
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        INDArray z = observed.get(observedInput);
-        INDArray idx = observed.get(observedIndices);
-        if (z == null || idx == null) throw new IllegalStateException("quantizer " + prefix + " did not get its observed values");
-        int[] indices = idx.toIntVector();
-        ema.update(Assignments.of(z.castTo(ema.codebook().dataType()), indices, codebookSize()));
-        return reseeder.step(step, ema, z, indices).length;
+        Observed.Batch batch = this.observed.collect(prefix, observed);
+        INDArray z = batch.z().castTo(ema.codebook().dataType());
+        int[] indices = batch.indices();
+        ema.update(Assignments.of(z, indices, codebookSize()));
+        if (clustering != null) clustering.step(clusterUsage, ema, z, indices);
+        int reseeded = reseeder.step(step, ema, z, indices).length;
+        if (config.cosine()) ema.codebook().assign(Distances.normalizeRows(ema.codebook()));
+        return reseeded;
     }
 
     @Override
     public INDArray indices(INDArray z) {
-        return Distances.nearest(z.castTo(ema.codebook().dataType()), ema.codebook()).reshape(z.size(0), 1);
+        INDArray x = z.castTo(ema.codebook().dataType());
+        return Distances.nearest(config.cosine() ? Distances.normalizeRows(x) : x, ema.codebook()).reshape(z.size(0), 1);
     }
 
     @Override
@@ -125,6 +136,7 @@ public final class EmaVectorQuantizer implements Quantizer {
         m.put(prefix + "codebook", ema.codebook());
         m.put(prefix + "cluster_size", ema.clusterSize());
         m.put(prefix + "embed_sum", ema.embedSum());
+        if (clustering != null) m.put(prefix + "cluster_usage", clusterUsage);
         return m;
     }
 }

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * f(h) = tanh(h + atanh(o_j/h_j))·h_j − o_j (h_j = (L_j − 1)(1 + 10⁻³)/2, o_j = ½ for even L_j, else 0)
  * and rounded with the straight-through estimator; the rounded values divided by ⌊L_j/2⌋ lie in [−1, 1]
  * and are projected back to D. The index is the mixed-radix number Σ_j (ẑ_j + ⌊L_j/2⌋)·∏_{i&lt;j} L_i, so
- * the implicit codebook has ∏ L_j codes, all reachable. There is no codebook loss.
+ * the implicit codebook has ∏ L_j codes, all reachable. There is no codebook loss. Unprojected (d = D), z is
+ * bounded and rounded directly.
  */
 public final class FiniteScalarQuantizer implements Quantizer {
     private final FsqConfig config;
@@ -54,8 +55,8 @@ public final class FiniteScalarQuantizer implements Quantizer {
         halfWidth = row(w);
         basis = row(b);
         SplittableRandom r = new SplittableRandom(seed);
-        projectIn = new LinearMap(prefix + "proj_in", config.dim(), d, r);
-        projectOut = new LinearMap(prefix + "proj_out", d, config.dim(), r);
+        projectIn = config.project() ? new LinearMap(prefix + "proj_in", config.dim(), d, r) : null;
+        projectOut = config.project() ? new LinearMap(prefix + "proj_out", d, config.dim(), r) : null;
     }
 
     private static INDArray row(float[] v) {
@@ -94,20 +95,20 @@ public final class FiniteScalarQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable h = projectIn.apply(sd, z);
+        SDVariable h = projectIn == null ? z : projectIn.apply(sd, z);
         SDVariable bounded = sd.math().tanh(h.add(sd.constant(shift))).mul(sd.constant(halfLevel)).sub(sd.constant(offset));
         SDVariable rounded = GraphOps.stopGradient(sd, sd.math().round(bounded));
         SDVariable zq = bounded.add(GraphOps.stopGradient(sd, rounded.sub(bounded)));
         SDVariable codes = zq.div(sd.constant(halfWidth));
-        SDVariable out = projectOut.apply(sd, codes);
+        SDVariable out = projectOut == null ? codes : projectOut.apply(sd, codes);
         SDVariable idx = GraphOps.asIndex(rounded.add(sd.constant(halfWidth)).mul(sd.constant(basis)).sum(1))
-                .rename(prefix + "indices");
+                .rename(GraphOps.unique(sd, prefix + "indices"));
         return new GraphQuantization(out, idx, new LinkedHashMap<>(), List.of());
     }
 
     /** Rounded level values ẑ {@code [N, d]} (integers in [−⌊L/2⌋, ⌊L/2⌋] shifted by o) for z {@code [N, D]}. */
     public INDArray levelValues(INDArray z) {
-        INDArray h = projectIn.apply(z);
+        INDArray h = projectIn == null ? z.castTo(DataType.FLOAT).dup() : projectIn.apply(z);
         INDArray bounded = Transforms.tanh(h.addiRowVector(shift), false).muliRowVector(halfLevel).subiRowVector(offset);
         return Transforms.round(bounded, false);
     }
@@ -141,14 +142,16 @@ public final class FiniteScalarQuantizer implements Quantizer {
     @Override
     public INDArray codes(INDArray indices) {
         INDArray normalized = levelsOfIndices(indices).diviRowVector(halfWidth);
-        return projectOut.apply(normalized);
+        return projectOut == null ? normalized : projectOut.apply(normalized);
     }
 
     @Override
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        projectIn.addParameters(m);
-        projectOut.addParameters(m);
+        if (projectIn != null) {
+            projectIn.addParameters(m);
+            projectOut.addParameters(m);
+        }
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,9 +60,15 @@ public final class GraphOps {
     public static SDVariable codebookLoss(SameDiff sd, String name, SDVariable z, SDVariable codebook,
                                           SDVariable indices, int codebookSize) {
         SDVariable zs = stopGradient(sd, z);
-        SDVariable ones = stopGradient(sd, zs.sum(true, 1).mul(0.0).add(1.0));                    // [N,1]
-        SDVariable counts = stopGradient(sd, sd.unsortedSegmentSum(ones, indices, codebookSize)); // [K,1]
-        SDVariable sums = stopGradient(sd, sd.unsortedSegmentSum(zs, indices, codebookSize));     // [K,D]
+        // ND4J 1.0.0-M2.1's unsorted_segment_sum drops all but the first column of a single-row input, so one
+        // all-zero row (counted 0, assigned to code 0) is appended: N + 1 ≥ 2 rows, same sums and counts.
+        SDVariable first = zs.get(SDIndex.interval(0, 1), SDIndex.all());                        // [1,D]
+        SDVariable rows = sd.concat(0, zs, first.mul(0.0));                                       // [N+1,D]
+        SDVariable at = sd.concat(0, indices, indices.get(SDIndex.interval(0, 1)).mul(0));        // [N+1]
+        SDVariable onesN = zs.sum(true, 1).mul(0.0).add(1.0);                                     // [N,1]
+        SDVariable ones = sd.concat(0, onesN, onesN.get(SDIndex.interval(0, 1), SDIndex.all()).mul(0.0)); // [N+1,1]
+        SDVariable counts = stopGradient(sd, sd.unsortedSegmentSum(ones, at, codebookSize));      // [K,1]
+        SDVariable sums = stopGradient(sd, sd.unsortedSegmentSum(rows, at, codebookSize));        // [K,D]
         SDVariable total = codebook.mul(codebook).mul(counts).sum()
                 .sub(codebook.mul(sums).sum().mul(2.0))
                 .add(zs.mul(zs).sum());
@@ -73,6 +80,50 @@ public final class GraphOps {
     public static SDVariable commitmentLoss(SameDiff sd, String name, SDVariable z, SDVariable q, double beta) {
         SDVariable diff = z.sub(stopGradient(sd, q));
         return diff.mul(diff).mean().mul(name, beta);
+    }
+
+    /**
+     * The rotation trick (Fifty et al. 2024): forward value q, gradient λ Rᵀ g to z, with λ = ‖q‖/‖z‖ and R the
+     * rotation taking z/‖z‖ onto q/‖q‖, R = I − 2 r rᵀ + 2 q̂ ẑᵀ, r = (ẑ + q̂)/‖ẑ + q̂‖ (λ and R constant). Shapes
+     * {@code [N, D]}.
+     */
+    public static SDVariable rotationTrick(SameDiff sd, SDVariable z, SDVariable q) {
+        SDVariable zs = stopGradient(sd, z);
+        SDVariable qs = stopGradient(sd, q);
+        SDVariable zNorm = rowNorm(sd, zs, 1e-8);
+        SDVariable qNorm = rowNorm(sd, qs, 1e-8);
+        SDVariable zHat = zs.div(zNorm);
+        SDVariable qHat = qs.div(qNorm);
+        SDVariable sum = zHat.add(qHat);
+        SDVariable r = sum.div(rowNorm(sd, sum, 1e-8));
+        SDVariable lambda = qNorm.div(zNorm);
+        // R z = z − 2 r (r·z) + 2 q̂ (ẑ·z), with r, q̂, ẑ, λ constant: gradient λ Rᵀ g reaches z.
+        SDVariable rz = r.mul(z).sum(true, 1);
+        SDVariable ez = zHat.mul(z).sum(true, 1);
+        SDVariable rotated = z.sub(r.mul(rz).mul(2.0)).add(qHat.mul(ez).mul(2.0));
+        return rotated.mul(lambda);
+    }
+
+    /**
+     * x with each row scaled to unit length, x/√(‖x‖² + 10⁻¹²). Written with sqrt rather than {@link #rowNorm}:
+     * in ND4J 1.0.0-M2.1 no gradient flows back through the norm2/max pair.
+     */
+    public static SDVariable l2Normalize(SameDiff sd, SDVariable x) {
+        return x.div(sd.math().sqrt(x.mul(x).sum(true, 1).add(1e-12)));
+    }
+
+    /** The output that carries the gradient to z for {@code estimator}: straight-through or the rotation trick. */
+    public static SDVariable estimate(SameDiff sd, VectorQuantizerConfig.Estimator estimator, SDVariable z, SDVariable q) {
+        return estimator == VectorQuantizerConfig.Estimator.ROTATION ? rotationTrick(sd, z, q) : straightThrough(sd, z, q);
+    }
+
+    /**
+     * A name for a node that is {@code base} the first time and {@code base_2}, {@code base_3}, ... when a
+     * quantizer is applied more than once in a graph (a codebook shared by residual stages).
+     */
+    public static String unique(SameDiff sd, String base) {
+        if (!sd.hasVariable(base)) return base;
+        for (int i = 2; ; i++) if (!sd.hasVariable(base + "_" + i)) return base + "_" + i;
     }
 
     /** Row-wise ‖x‖ with keepDims, clamped below by {@code min}. */

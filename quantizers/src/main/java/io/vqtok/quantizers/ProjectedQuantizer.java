@@ -96,6 +96,11 @@ public final class ProjectedQuantizer implements Quantizer {
     }
 
     @Override
+    public INDArray codes(INDArray indices, int stages) {
+        return projectOut.apply(inner.codes(indices, stages));
+    }
+
+    @Override
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> m = new LinkedHashMap<>();
         projectIn.addParameters(m);

@@ -83,6 +83,17 @@ public interface Quantizer {
     /** Code vectors {@code [N, D]} of indices {@code [N, C]} (or {@code [N]} when C = 1). */
     INDArray codes(INDArray indices);
 
+    /**
+     * Code vectors {@code [N, D]} decoded from the first {@code stages} index channels only: fewer than all for
+     * quantizers that refine in stages (residual), exactly {@link #indexChannels()} for the others.
+     */
+    default INDArray codes(INDArray indices, int stages) {
+        if (stages != indexChannels())
+            throw new IllegalArgumentException("decoding with " + stages + " stages needs a residual quantizer; "
+                    + config().describe() + " decodes all of its " + indexChannels() + " index channel(s)");
+        return codes(indices);
+    }
+
     /** Trainable parameters by full name (live arrays). */
     Map<String, INDArray> parameters();
 

@@ -15,12 +15,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = SimVqConfig.class, name = "simvq"),
         @JsonSubTypes.Type(value = SinkhornConfig.class, name = "sinkhorn"),
         @JsonSubTypes.Type(value = LfqConfig.class, name = "lfq"),
+        @JsonSubTypes.Type(value = IbqConfig.class, name = "ibq"),
         @JsonSubTypes.Type(value = ResidualQuantizerConfig.class, name = "residual"),
         @JsonSubTypes.Type(value = ProjectedQuantizerConfig.class, name = "projected"),
         @JsonSubTypes.Type(value = GroupedQuantizerConfig.class, name = "grouped")
 })
 public sealed interface QuantizerConfig
-        permits VectorQuantizerConfig, EmaQuantizerConfig, FsqConfig, SimVqConfig, SinkhornConfig, LfqConfig, ResidualQuantizerConfig,
+        permits VectorQuantizerConfig, EmaQuantizerConfig, FsqConfig, SimVqConfig, SinkhornConfig, LfqConfig, IbqConfig, ResidualQuantizerConfig,
         ProjectedQuantizerConfig, GroupedQuantizerConfig {
 
     /** Dimension D of the vectors quantized. */

@@ -28,21 +28,41 @@ import java.util.SplittableRandom;
  * stages of a batch (BATCH) or of each sample (SAMPLE, as in DAC) with probability {@code dropoutRate},
  * n ~ U{1..Q}; dropped stages add nothing to the output, and each stage's loss terms are weighted by the
  * fraction of rows that use it.
+ *
+ * <p>Options: one codebook shared by all stages (one quantizer applied Q times, updated from all stages'
+ * assignments), and residual FSQ scaling (stage l quantizes the residual times (L_j − 1)^l per channel).
  */
 public final class ResidualQuantizer implements Quantizer {
     private final ResidualQuantizerConfig config;
     private final String prefix;
     private final List<Quantizer> stages;
+    private final List<Quantizer> distinct;   // the stages' quantizers, once each (one when the codebook is shared)
+    private final INDArray[] scales;          // [1, D] per stage, or null: stage l sees the residual divided by scales[l]
     private final SplittableRandom random;
 
     public ResidualQuantizer(ResidualQuantizerConfig config, String prefix, long seed) {
         this.config = config;
         this.prefix = prefix;
         List<Quantizer> list = new ArrayList<>();
+        Quantizer shared = config.sharedCodebook() ? config.stage().create(prefix + "shared.", seed + 7919L) : null;
         for (int s = 0; s < config.stages(); s++)
-            list.add(config.stage().create(prefix + "stage" + s + ".", seed + 7919L * (s + 1)));
+            list.add(shared != null ? shared : config.stage().create(prefix + "stage" + s + ".", seed + 7919L * (s + 1)));
         this.stages = Collections.unmodifiableList(list);
+        this.distinct = shared != null ? List.of(shared) : stages;
+        this.scales = config.scaleStages() ? fsqScales((FsqConfig) config.stage(), config.stages()) : null;
         this.random = new SplittableRandom(seed ^ 0xd120L);
+    }
+
+    /** (L_j − 1)^(−l) {@code [1, d]} for stage l. */
+    private static INDArray[] fsqScales(FsqConfig fsq, int stages) {
+        int[] levels = fsq.levels();
+        INDArray[] out = new INDArray[stages];
+        for (int l = 0; l < stages; l++) {
+            float[] v = new float[levels.length];
+            for (int j = 0; j < levels.length; j++) v[j] = (float) Math.pow(levels[j] - 1, -l);
+            out[l] = Nd4j.create(v, new long[]{1, levels.length}, DataType.FLOAT);
+        }
+        return out;
     }
 
     private boolean dropsOut() {
@@ -56,7 +76,7 @@ public final class ResidualQuantizer implements Quantizer {
     @Override
     public Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : stages) m.putAll(q.stepInputs(samples, vectorsPerSample, training));
+        for (Quantizer q : distinct) m.putAll(q.stepInputs(samples, vectorsPerSample, training));
         if (!dropsOut()) return m;
         int q = stages.size();
         int[] keep = new int[samples];
@@ -115,8 +135,9 @@ public final class ResidualQuantizer implements Quantizer {
         List<String> observed = new ArrayList<>();
         SDVariable mask = dropsOut() ? sd.placeHolder(maskName(), DataType.FLOAT, -1, stages.size()) : null;
         for (int s = 0; s < stages.size(); s++) {
-            GraphQuantization g = stages.get(s).quantize(sd, residual);
-            SDVariable out = g.quantized();
+            SDVariable scale = scales == null || s == 0 ? null : sd.constant(scales[s]);
+            GraphQuantization g = stages.get(s).quantize(sd, scale == null ? residual : residual.div(scale));
+            SDVariable out = scale == null ? g.quantized() : g.quantized().mul(scale);
             SDVariable keep = mask == null ? null : mask.get(SDIndex.all(), SDIndex.interval(s, s + 1));   // [N,1]
             SDVariable contribution = keep == null ? out : out.mul(keep);
             total = total == null ? contribution : total.add(contribution);
@@ -132,16 +153,30 @@ public final class ResidualQuantizer implements Quantizer {
 
     @Override
     public void initialize(INDArray z) {
-        INDArray residual = z.dup();
-        for (Quantizer q : stages) {
-            q.initialize(residual);
-            residual.subi(q.codes(q.indices(residual)));
+        if (config.sharedCodebook()) {
+            stages.get(0).initialize(z);
+            return;
         }
+        INDArray residual = z.dup();
+        for (int s = 0; s < stages.size(); s++) {
+            Quantizer q = stages.get(s);
+            INDArray in = scaled(residual, s);
+            q.initialize(in);
+            residual.subi(unscaled(q.codes(q.indices(in)), s));
+        }
+    }
+
+    private INDArray scaled(INDArray residual, int stage) {
+        return scales == null || stage == 0 ? residual : residual.divRowVector(scales[stage]);
+    }
+
+    private INDArray unscaled(INDArray out, int stage) {
+        return scales == null || stage == 0 ? out : out.muliRowVector(scales[stage]);
     }
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        return Composite.afterStep(stages, step, observed);
+        return Composite.afterStep(distinct, step, observed);
     }
 
     @Override
@@ -149,9 +184,9 @@ public final class ResidualQuantizer implements Quantizer {
         INDArray residual = z.castTo(DataType.FLOAT).dup();
         INDArray out = Nd4j.create(DataType.INT32, z.size(0), stages.size());
         for (int s = 0; s < stages.size(); s++) {
-            INDArray idx = stages.get(s).indices(residual);
+            INDArray idx = stages.get(s).indices(scaled(residual, s));
             out.get(NDArrayIndex.all(), NDArrayIndex.point(s)).assign(idx.reshape(-1));
-            residual.subi(stages.get(s).codes(idx));
+            residual.subi(unscaled(stages.get(s).codes(idx), s));
         }
         return out;
     }
@@ -162,13 +197,14 @@ public final class ResidualQuantizer implements Quantizer {
     }
 
     /** Sum of the codes of the first {@code n} stages, for indices {@code [N, Q]}. */
+    @Override
     public INDArray codes(INDArray indices, int n) {
         if (n < 1 || n > stages.size())
             throw new IllegalArgumentException("number of stages to decode must be in [1, " + stages.size() + "], got " + n);
         INDArray idx = checkIndices(indices);
         INDArray total = null;
         for (int s = 0; s < n; s++) {
-            INDArray c = stages.get(s).codes(idx.getColumn(s).dup().reshape(idx.size(0), 1));
+            INDArray c = unscaled(stages.get(s).codes(idx.getColumn(s).dup().reshape(idx.size(0), 1)), s);
             total = total == null ? c : total.addi(c);
         }
         return total;
@@ -176,11 +212,11 @@ public final class ResidualQuantizer implements Quantizer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        return Composite.parameters(stages);
+        return Composite.parameters(distinct);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        return Composite.buffers(stages);
+        return Composite.buffers(distinct);
     }
 }

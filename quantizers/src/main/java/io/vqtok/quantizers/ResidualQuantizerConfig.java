@@ -11,8 +11,14 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param dropout     quantizer dropout in training (SoundStream; DAC per sample), so that decoding with the
  *                    first n stages works for every n; null reads as NONE
  * @param dropoutRate probability that a batch (BATCH) or a sample (SAMPLE) keeps only its first n ~ U{1..Q} stages
+ * @param sharedCodebook all stages use one codebook (vq, rotation, cvq, ema or sinkhorn stages): one set of
+ *                    parameters, updated from every stage's assignments
+ * @param scaleStages residual FSQ (Mentzer et al. 2023; vector-quantize-pytorch's ResidualFSQ): stage l (0-based)
+ *                    quantizes the residual multiplied by (L_j − 1)^l per channel and its output is divided back,
+ *                    so each stage's grid is L_j − 1 times finer than the last; needs unprojected FSQ stages
  */
-public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout dropout, double dropoutRate)
+public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout dropout, double dropoutRate,
+                                      boolean sharedCodebook, boolean scaleStages)
         implements QuantizerConfig {
 
     /** Quantizer dropout mode. */
@@ -31,6 +37,16 @@ public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout
         require(stages >= 1 && stages <= 64, "residual stages must be in [1, 64], got " + stages);
         if (dropout == null) dropout = Dropout.NONE;
         require(dropoutRate >= 0 && dropoutRate <= 1, "quantizer dropout rate must be in [0, 1], got " + dropoutRate);
+        require(!sharedCodebook || stage instanceof VectorQuantizerConfig || stage instanceof EmaQuantizerConfig
+                        || stage instanceof SinkhornConfig,
+                "a codebook shared across residual stages needs vq, rotation, cvq, ema or sinkhorn stages, got " + stage.describe());
+        require(!scaleStages || stage instanceof FsqConfig f && !f.project(),
+                "scaled residual stages need unprojected FSQ stages (FsqConfig.unprojected()), got " + stage.describe());
+    }
+
+    /** Separate codebooks, unscaled stages. */
+    public ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout dropout, double dropoutRate) {
+        this(stage, stages, dropout, dropoutRate, false, false);
     }
 
     /** Without quantizer dropout. */
@@ -38,8 +54,21 @@ public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout
         this(stage, stages, Dropout.NONE, 0);
     }
 
+    /**
+     * Residual FSQ as in vector-quantize-pytorch: Q scaled stages of {@code levels} inside one learned projection
+     * from {@code dim} to |levels| channels and back.
+     */
+    public static ProjectedQuantizerConfig residualFsq(int[] levels, int stages, int dim) {
+        FsqConfig stage = new FsqConfig(levels, levels.length, Boolean.FALSE);
+        return new ProjectedQuantizerConfig(new ResidualQuantizerConfig(stage, stages, Dropout.NONE, 0, false, true), dim);
+    }
+
     public ResidualQuantizerConfig withDropout(Dropout mode, double rate) {
-        return new ResidualQuantizerConfig(stage, stages, mode, rate);
+        return new ResidualQuantizerConfig(stage, stages, mode, rate, sharedCodebook, scaleStages);
+    }
+
+    public ResidualQuantizerConfig withSharedCodebook(boolean shared) {
+        return new ResidualQuantizerConfig(stage, stages, dropout, dropoutRate, shared, scaleStages);
     }
 
     @Override
@@ -49,7 +78,7 @@ public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout
 
     @Override
     public ResidualQuantizerConfig withDim(int d) {
-        return new ResidualQuantizerConfig(stage.withDim(d), stages, dropout, dropoutRate);
+        return new ResidualQuantizerConfig(stage.withDim(d), stages, dropout, dropoutRate, sharedCodebook, scaleStages);
     }
 
     @Override
@@ -59,7 +88,7 @@ public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout
 
     @Override
     public String describe() {
-        return "residual Q=" + stages + (dropout == Dropout.NONE ? "" : " dropout=" + dropout.name().toLowerCase() + ":" + dropoutRate)
+        return "residual Q=" + stages + (sharedCodebook ? " shared" : "") + (scaleStages ? " scaled" : "") + (dropout == Dropout.NONE ? "" : " dropout=" + dropout.name().toLowerCase() + ":" + dropoutRate)
                 + " x [" + stage.describe() + "]";
     }
 }

@@ -19,19 +19,6 @@ public final class RotationTrickQuantizer extends VectorQuantizer {
 
     @Override
     protected SDVariable estimate(SameDiff sd, SDVariable z, SDVariable q) {
-        SDVariable zs = GraphOps.stopGradient(sd, z);
-        SDVariable qs = GraphOps.stopGradient(sd, q);
-        SDVariable zNorm = GraphOps.rowNorm(sd, zs, 1e-8);
-        SDVariable qNorm = GraphOps.rowNorm(sd, qs, 1e-8);
-        SDVariable zHat = zs.div(zNorm);
-        SDVariable qHat = qs.div(qNorm);
-        SDVariable sum = zHat.add(qHat);
-        SDVariable r = sum.div(GraphOps.rowNorm(sd, sum, 1e-8));
-        SDVariable lambda = qNorm.div(zNorm);
-        // R z = z − 2 r (r·z) + 2 q̂ (ẑ·z), with r, q̂, ẑ, λ constant: gradient λ Rᵀ g reaches z.
-        SDVariable rz = r.mul(z).sum(true, 1);
-        SDVariable ez = zHat.mul(z).sum(true, 1);
-        SDVariable rotated = z.sub(r.mul(rz).mul(2.0)).add(qHat.mul(ez).mul(2.0));
-        return rotated.mul(lambda);
+        return GraphOps.rotationTrick(sd, z, q);
     }
 }

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * Layer"): a frozen random codebook C {@code [K, D]} ~ N(0, 1/D) reparameterised by a learned linear map,
  * codes E = C·W (+ b). Every code moves whenever W does, so none is left behind.
  *
- * <p>Nearest neighbour against E with the straight-through estimator; loss terms {@code codebook} =
+ * <p>Nearest neighbour against E with the straight-through estimator (or the rotation trick); loss terms {@code codebook} =
  * mean‖sg(z) − q‖² (trains W) and {@code commitment} = β·mean‖z − sg(q)‖². {@link #codes} applies W, so
  * decoding indices gives the vectors the decoder saw in training.
  */
@@ -85,7 +85,7 @@ public final class SimVectorQuantizer implements Quantizer {
         SDVariable diff = GraphOps.stopGradient(sd, z).sub(q);
         losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
-        return new GraphQuantization(GraphOps.straightThrough(sd, z, q), idx, losses, List.of());
+        return new GraphQuantization(GraphOps.estimate(sd, config.estimator(), z, q), idx, losses, List.of());
     }
 
     @Override

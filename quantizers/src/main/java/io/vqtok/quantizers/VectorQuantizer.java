@@ -22,7 +22,11 @@ import java.util.Map;
  * {@code commitment} = β·mean‖z − sg(q)‖² (trains the encoder). Optional dead-code reseeding moves codes
  * whose EMA usage falls below a threshold onto encoder outputs of the batch after each step; optional online
  * clustering (CVQ-VAE, Zheng &amp; Vedaldi 2023, {@link ClusteredCodebook}) pulls every code towards a batch
- * anchor, rarely used codes the most.
+ * anchor, rarely used codes the most. With cosine-similarity codes, z and E are l2-normalised first (both the
+ * lookup and the loss terms act on unit vectors).
+ *
+ * <p>The quantizer may be applied several times in one graph (residual stages sharing a codebook): every
+ * application reads the same codebook variable, and {@link #afterStep} updates from all of them at once.
  */
 public class VectorQuantizer implements Quantizer {
     protected final VectorQuantizerConfig config;
@@ -33,8 +37,7 @@ public class VectorQuantizer implements Quantizer {
     private final DeadCodeReseeder reseeder;
     private final ClusteredCodebook clustering;
     protected final INDArray clusterUsage;
-    private String observedInput;
-    private String observedIndices;
+    private final Observed observed = new Observed();
 
     private final QuantizerConfig described;
 
@@ -87,22 +90,27 @@ public class VectorQuantizer implements Quantizer {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable e = sd.var(prefix + "codebook", codebook);
-        SDVariable values = GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
-        SDVariable idx = trainingIndices(sd, z, values);
+        SDVariable e = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook") : sd.var(prefix + "codebook", codebook);
+        SDVariable values = sd.hasVariable(prefix + "codebook.values") ? sd.getVariable(prefix + "codebook.values")
+                : GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
+        SDVariable x = z;
+        if (config.cosine()) {
+            x = GraphOps.l2Normalize(sd, z);
+            e = GraphOps.l2Normalize(sd, e);
+            values = GraphOps.l2Normalize(sd, values);
+        }
+        SDVariable idx = trainingIndices(sd, x, values);
         SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("codebook", GraphOps.codebookLoss(sd, prefix + "codebook_loss", z, e, idx, codebookSize()));
-        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
-        observedInput = z.name();
-        observedIndices = idx.name();
+        losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), x, e, idx, codebookSize()));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, config.beta()));
         boolean observes = config.reseed().enabled() || clustering != null;
-        return new GraphQuantization(estimate(sd, z, q), idx, losses, observes ? List.of(observedInput, observedIndices) : List.of());
+        return new GraphQuantization(estimate(sd, x, q), idx, losses, observes ? observed.add(sd, x, idx) : List.of());
     }
 
     /** The codes assigned during training, INT64 {@code [N]}: nearest neighbours here. */
     protected SDVariable trainingIndices(SameDiff sd, SDVariable z, SDVariable codebookValues) {
-        return GraphOps.nearestIndices(sd, prefix + "indices", z, codebookValues);
+        return GraphOps.nearestIndices(sd, GraphOps.unique(sd, prefix + "indices"), z, codebookValues);
     }
 
     /** The output that carries the gradient to z: straight-through here. */
@@ -112,30 +120,32 @@ public class VectorQuantizer implements Quantizer {
 
     @Override
     public void initialize(INDArray z) {
-        INDArray fitted = config.init().fromData(z, codebookSize(), seed, config.kmeansIterations());
+        INDArray fitted = config.init().fromData(config.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, config.kmeansIterations());
         if (fitted != null) codebook.assign(fitted);
     }
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
         if (!config.reseed().enabled() && clustering == null) return 0;
-        INDArray z = observed.get(observedInput);
-        INDArray idx = observed.get(observedIndices);
-        if (z == null || idx == null) throw new IllegalStateException("quantizer " + prefix + " did not get its observed values");
-        int[] indices = idx.toIntVector();
+        Observed.Batch batch = this.observed.collect(prefix, observed);
+        INDArray z = batch.z();
+        int[] indices = batch.indices();
         if (clustering != null) clustering.step(codebook, clusterUsage, z, indices);
         return config.reseed().enabled() ? reseeder.step(step, codebook, usage, z, indices).length : 0;
     }
 
     @Override
     public INDArray indices(INDArray z) {
-        return Distances.nearest(z.castTo(codebook.dataType()), codebook).reshape(z.size(0), 1);
+        INDArray x = z.castTo(codebook.dataType());
+        if (config.cosine()) return Distances.nearest(Distances.normalizeRows(x), Distances.normalizeRows(codebook)).reshape(z.size(0), 1);
+        return Distances.nearest(x, codebook).reshape(z.size(0), 1);
     }
 
     @Override
     public INDArray codes(INDArray indices) {
         INDArray idx = checkIndices(indices);
-        return Nd4j.pullRows(codebook, 1, idx.reshape(-1).toIntVector());
+        INDArray rows = Nd4j.pullRows(codebook, 1, idx.reshape(-1).toIntVector());
+        return config.cosine() ? Distances.normalizeRows(rows) : rows;
     }
 
     @Override

@@ -18,10 +18,12 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
  * @param reseed           dead-code reseeding (threshold replacement), OFF to disable
  * @param clustering       online clustered codebook updates (CVQ-VAE), OFF to disable; null reads as OFF
+ * @param cosine           cosine-similarity codes: inputs and codes are l2-normalised before the lookup, and the
+ *                         output is the unit-length code (Yu et al. 2022, ViT-VQGAN)
  */
 public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Estimator estimator,
                                     CodebookInit init, int kmeansIterations, ReseedConfig reseed,
-                                    ClusteredCodebookConfig clustering)
+                                    ClusteredCodebookConfig clustering, boolean cosine)
         implements QuantizerConfig {
 
     /** Gradient estimator across the non-differentiable nearest-neighbour step. */
@@ -43,10 +45,16 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
         if (clustering == null) clustering = ClusteredCodebookConfig.OFF;
     }
 
-    /** Without online clustering. */
+    /** Euclidean codes. */
+    public VectorQuantizerConfig(int codebookSize, int dim, double beta, Estimator estimator, CodebookInit init,
+                                 int kmeansIterations, ReseedConfig reseed, ClusteredCodebookConfig clustering) {
+        this(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, clustering, false);
+    }
+
+    /** Euclidean codes, without online clustering. */
     public VectorQuantizerConfig(int codebookSize, int dim, double beta, Estimator estimator, CodebookInit init,
                                  int kmeansIterations, ReseedConfig reseed) {
-        this(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, ClusteredCodebookConfig.OFF);
+        this(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, ClusteredCodebookConfig.OFF, false);
     }
 
     /** Plain VQ: straight-through, β = 0.25, uniform init, no reseeding. */
@@ -55,28 +63,32 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
     }
 
     public VectorQuantizerConfig withEstimator(Estimator e) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, e, init, kmeansIterations, reseed, clustering);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, e, init, kmeansIterations, reseed, clustering, cosine);
     }
 
     public VectorQuantizerConfig withInit(CodebookInit i) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, i, kmeansIterations, reseed, clustering);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, i, kmeansIterations, reseed, clustering, cosine);
     }
 
     public VectorQuantizerConfig withReseed(ReseedConfig r) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, r, clustering);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, r, clustering, cosine);
     }
 
     public VectorQuantizerConfig withCodebookSize(int k) {
-        return new VectorQuantizerConfig(k, dim, beta, estimator, init, kmeansIterations, reseed, clustering);
+        return new VectorQuantizerConfig(k, dim, beta, estimator, init, kmeansIterations, reseed, clustering, cosine);
     }
 
     public VectorQuantizerConfig withClustering(ClusteredCodebookConfig c) {
-        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, c);
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, c, cosine);
+    }
+
+    public VectorQuantizerConfig withCosine(boolean c) {
+        return new VectorQuantizerConfig(codebookSize, dim, beta, estimator, init, kmeansIterations, reseed, clustering, c);
     }
 
     @Override
     public VectorQuantizerConfig withDim(int d) {
-        return new VectorQuantizerConfig(codebookSize, d, beta, estimator, init, kmeansIterations, reseed, clustering);
+        return new VectorQuantizerConfig(codebookSize, d, beta, estimator, init, kmeansIterations, reseed, clustering, cosine);
     }
 
     @Override
@@ -89,6 +101,7 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
         return (clustering.enabled() ? "cvq" : estimator == Estimator.ROTATION ? "rotation" : "vq") + " K=" + codebookSize + " D=" + dim
                 + " beta=" + beta + " init=" + init.name().toLowerCase()
                 + (reseed.enabled() ? " reseed<" + reseed.threshold() : "")
-                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "");
+                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "")
+                + (cosine ? " cosine" : "");
     }
 }

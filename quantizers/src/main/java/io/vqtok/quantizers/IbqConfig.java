@@ -1,0 +1,44 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.CodebookInit;
+
+import static io.vqtok.quantizers.QuantizerConfig.require;
+
+/**
+ * Configuration of {@link IndexBackpropQuantizer} (IBQ, Shi et al. 2024).
+ *
+ * @param codebookSize     K codes
+ * @param dim              D
+ * @param beta             commitment weight β (0.25)
+ * @param init             codebook initialisation
+ * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
+ */
+public record IbqConfig(int codebookSize, int dim, double beta, CodebookInit init, int kmeansIterations) implements QuantizerConfig {
+    public IbqConfig {
+        require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
+        require(dim >= 1, "code dimension must be >= 1, got " + dim);
+        require(beta >= 0 && Double.isFinite(beta), "commitment weight beta must be finite and >= 0, got " + beta);
+        require(init != null, "codebook init is required");
+        require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
+    }
+
+    /** β = 0.25, Gaussian init. */
+    public static IbqConfig of(int codebookSize, int dim) {
+        return new IbqConfig(codebookSize, dim, 0.25, CodebookInit.NORMAL, 10);
+    }
+
+    @Override
+    public IbqConfig withDim(int d) {
+        return new IbqConfig(codebookSize, d, beta, init, kmeansIterations);
+    }
+
+    @Override
+    public Quantizer create(String prefix, long seed) {
+        return new IndexBackpropQuantizer(this, prefix, seed);
+    }
+
+    @Override
+    public String describe() {
+        return "ibq K=" + codebookSize + " D=" + dim + " beta=" + beta + " init=" + init.name().toLowerCase();
+    }
+}

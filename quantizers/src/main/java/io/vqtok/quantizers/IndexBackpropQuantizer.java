@@ -1,0 +1,104 @@
+package io.vqtok.quantizers;
+
+import io.vqtok.codebook.Distances;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Index backpropagation quantization (IBQ; Shi et al. 2024, "Taming Scalable Visual Tokenizer for Autoregressive
+ * Image Generation"): a straight-through estimator on the one-hot code selection, so that every code receives
+ * gradient, not only the chosen ones.
+ *
+ * <p>For z {@code [N, D]} and codebook E {@code [K, D]}: logits l = z Eᵀ {@code [N, K]}, p = softmax(l),
+ * k* = argmax l, h = onehot(k*), ĥ = h + p − sg(p) (value h, gradient of p), output q = ĥ E (value e_{k*}).
+ * Loss terms: {@code codebook} = mean‖q − sg(z)‖² and {@code commitment} = β·mean‖sg(e_{k*}) − z‖². Inference
+ * picks the code of largest inner product with z.
+ */
+public final class IndexBackpropQuantizer implements Quantizer {
+    private final IbqConfig config;
+    private final String prefix;
+    private final long seed;
+    private final INDArray codebook;
+
+    public IndexBackpropQuantizer(IbqConfig config, String prefix, long seed) {
+        this.config = config;
+        this.prefix = prefix;
+        this.seed = seed;
+        this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
+    }
+
+    @Override
+    public IbqConfig config() {
+        return config;
+    }
+
+    @Override
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public int codebookSize() {
+        return config.codebookSize();
+    }
+
+    @Override
+    public int dim() {
+        return config.dim();
+    }
+
+    @Override
+    public int indexChannels() {
+        return 1;
+    }
+
+    /** The live codebook {@code [K, D]}. */
+    public INDArray codebook() {
+        return codebook;
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        SDVariable e = sd.var(prefix + "codebook", codebook);
+        SDVariable logits = sd.mmul(z, e, false, true, false);                                  // [N,K]
+        SDVariable soft = sd.nn().softmax(logits, 1);
+        SDVariable idx = sd.argmax(prefix + "indices", GraphOps.stopGradient(sd, logits), false, 1);
+        SDVariable hard = GraphOps.stopGradient(sd, sd.oneHot(idx, codebookSize()).castTo(z.dataType()));
+        SDVariable select = hard.add(soft.sub(GraphOps.stopGradient(sd, soft)));
+        SDVariable q = select.mmul(e);                                                          // [N,D]
+        SDVariable chosen = GraphOps.lookupValues(sd, idx, GraphOps.codebookValues(sd, prefix + "codebook.values", codebook));
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        SDVariable diff = q.sub(GraphOps.stopGradient(sd, z));
+        losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, chosen, config.beta()));
+        return new GraphQuantization(q, idx, losses, List.of());
+    }
+
+    @Override
+    public void initialize(INDArray z) {
+        INDArray fitted = config.init().fromData(z, codebookSize(), seed, config.kmeansIterations());
+        if (fitted != null) codebook.assign(fitted);
+    }
+
+    @Override
+    public INDArray indices(INDArray z) {
+        return Distances.largestInnerProduct(z.castTo(DataType.FLOAT), codebook).reshape(z.size(0), 1);
+    }
+
+    @Override
+    public INDArray codes(INDArray indices) {
+        return Nd4j.pullRows(codebook, 1, checkIndices(indices).reshape(-1).toIntVector());
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return Map.of(prefix + "codebook", codebook);
+    }
+}
