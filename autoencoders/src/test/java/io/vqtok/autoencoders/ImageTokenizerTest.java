@@ -57,7 +57,13 @@ class ImageTokenizerTest {
                 VectorQuantizerConfig.of(32, 8).withClustering(io.vqtok.codebook.ClusteredCodebookConfig.of(
                         io.vqtok.codebook.ClusteredCodebookConfig.Anchor.PROBRANDOM)),
                 new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3),
-                new ResidualQuantizerConfig(VectorQuantizerConfig.of(16, 8), 3).withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 0.5));
+                new ResidualQuantizerConfig(VectorQuantizerConfig.of(16, 8), 3).withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 0.5),
+                io.vqtok.quantizers.IbqConfig.of(32, 8),
+                VectorQuantizerConfig.of(32, 8).withCosine(true),
+                EmaQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA).withCosine(true).withClustering(
+                        io.vqtok.codebook.ClusteredCodebookConfig.of(io.vqtok.codebook.ClusteredCodebookConfig.Anchor.CLOSEST)),
+                new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3).withSharedCodebook(true),
+                ResidualQuantizerConfig.residualFsq(new int[]{5, 3}, 3, 8));
     }
 
     private static ImageTokenizer trained(QuantizerConfig q, int steps) {

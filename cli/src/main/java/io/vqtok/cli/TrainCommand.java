@@ -79,7 +79,18 @@ final class TrainCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        Summary summary = run();
+        System.out.println(json ? Json.line(summary.fields()) : summary.human());
+        return 0;
+    }
+
+    /** What a training run reports: the fields {@code --json} prints, and the same for people. */
+    record Summary(Map<String, Object> fields, String human) {
+    }
+
+    /** Trains, saves and evaluates; returns the summary that {@code --json} prints. */
+    Summary run() {
         QuantizerConfig qc = quantizer.toConfig();
         TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery);
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
@@ -134,16 +145,12 @@ final class TrainCommand implements Callable<Integer> {
         m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
         m.put("reconstructions", png.toString());
-        if (json) {
-            System.out.println(Json.line(m));
-        } else {
-            System.out.printf("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
-                    qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded);
-            System.out.println("test: " + Json.human(eval));
-            System.out.printf("encoding: %.0f img/s%n", encodeRate);
-            System.out.println("model: " + out + "   reconstructions: " + png);
-        }
-        return 0;
+        String human = String.format("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
+                qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded)
+                + "test: " + Json.human(eval) + "\n"
+                + String.format("encoding: %.0f img/s%n", encodeRate)
+                + "model: " + out + "   reconstructions: " + png;
+        return new Summary(m, human);
     }
 
     private void save(ImageTokenizer t) {

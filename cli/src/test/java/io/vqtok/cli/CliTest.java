@@ -165,4 +165,26 @@ class CliTest {
         assertThat(sh.err()).contains("do not match");
         assertThat(dir.resolve("o3.npy")).doesNotExist();
     }
+
+    @Test
+    void benchQuantizersWritesJsonMarkdownAndUpdatesTheSection() throws IOException {
+        Path out = dir.resolve("bench");
+        Path md = dir.resolve("BENCH.md");
+        Files.writeString(md, "# Figures\n\n<!-- bench:tiny -->\nold\n<!-- /bench:tiny -->\n\ntail\n");
+        Run r = vqtok("bench", "quantizers", "--quantizers", "vq,fsq", "--codebook-sizes", "16", "--steps", "3", "--data", data.toString(),
+                "--out-dir", out.toString(), "--name", "tiny", "--markdown", md.toString(), "--train-args", "--batch 16 --dim 8");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.resolve("tiny.json").toFile());
+        assertThat(j.get("runs")).hasSize(2);
+        assertThat(j.get("runs").get(1).get("quantizer").asText()).isEqualTo("fsq");
+        assertThat(j.get("runs").get(1).get("codebook_size").asInt()).isEqualTo(16);
+        assertThat(j.get("runs").get(0).get("test").get("utilization").asDouble()).isBetween(0.0, 1.0);
+        String text = Files.readString(md);
+        assertThat(text).startsWith("# Figures").endsWith("tail\n").doesNotContain("old").contains("| vq | vq K=16 D=8");
+        assertThat(Files.readString(out.resolve("tiny.md"))).contains("| fsq |");
+
+        Run bad = vqtok("bench", "quantizers", "--quantizers", "vq,nope", "--out-dir", out.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown quantizer 'nope'");
+    }
 }

@@ -10,15 +10,24 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes a file through a temporary file in the same directory that is then renamed atomically. */
-final class AtomicFiles {
+/**
+ * Writes a file through a temporary file in the same directory that is then renamed atomically, so readers
+ * never see a partial file. Public so that the sub-packages (e.g. {@code io.vqtok.datasets.audio}) share it.
+ */
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
 
     /** Writes the content of a file. */
     @FunctionalInterface
-    interface Writer {
+    public interface Writer {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the (buffered) stream to the temporary file; closed by the caller
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void write(OutputStream out) throws IOException;
     }
 
@@ -31,7 +40,7 @@ final class AtomicFiles {
      * @param writer produces the content
      * @throws UncheckedIOException if writing or renaming fails
      */
-    static void write(Path file, Writer writer) {
+    public static void write(Path file, Writer writer) {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current()

@@ -1,0 +1,200 @@
+package io.vqtok.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vqtok.datasets.AtomicFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vqtok bench}: benchmark commands that print figures and write them to files (never timed tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures and write them to files.",
+        subcommands = {BenchCommand.Quantizers.class})
+final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    /**
+     * {@code vqtok bench quantizers}: trains every named quantizer with its {@code vqtok train} defaults on the
+     * same data, autoencoder, steps and seed, once per codebook size, and writes one table as JSON and Markdown.
+     */
+    @Command(name = "quantizers", mixinStandardHelpOptions = true,
+            description = "Train each quantizer with its defaults (same model, data, steps, seed) and tabulate test metrics.")
+    static final class Quantizers implements Callable<Integer> {
+        @Option(names = "--quantizers", split = ",", paramLabel = "NAMES",
+                defaultValue = "vq,rotation,ema,cvq,simvq,sinkhorn,fsq,lfq,ibq,rvq",
+                description = "quantizers to train (default: ${DEFAULT-VALUE})")
+        List<String> quantizers;
+
+        @Option(names = "--codebook-sizes", split = ",", paramLabel = "K",
+                description = "codebook sizes to sweep (default: each quantizer's own default)")
+        List<Integer> codebookSizes;
+
+        @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps per run (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed of every run (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--data", defaultValue = "fashion-mnist", description = "training and test data (default: ${DEFAULT-VALUE})")
+        String data;
+
+        @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N test images only (default: all)")
+        int evalLimit;
+
+        @Option(names = "--out-dir", defaultValue = "bench", description = "where models, PNGs and the tables go (default: ${DEFAULT-VALUE})")
+        Path outDir;
+
+        @Option(names = "--name", defaultValue = "quantizers", description = "table name: <out-dir>/<name>.json and .md (default: ${DEFAULT-VALUE})")
+        String name;
+
+        @Option(names = "--markdown", paramLabel = "FILE",
+                description = "also replace the table between '<!-- bench:NAME -->' and '<!-- /bench:NAME -->' in FILE (e.g. BENCHMARKS.md)")
+        Path markdown;
+
+        @Option(names = "--train-args", paramLabel = "ARGS", description = "extra 'vqtok train' options for every run, e.g. \"--batch 64\"")
+        String trainArgs;
+
+        @Override
+        public Integer call() {
+            for (String q : quantizers)
+                if (!QuantizerOptions.NAMES.contains(q.toLowerCase(Locale.ROOT)))
+                    throw new IllegalArgumentException("unknown quantizer '" + q + "'; expected some of " + String.join(", ", QuantizerOptions.NAMES));
+            if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+            if (markdown != null && !Files.isRegularFile(markdown))
+                throw new IllegalArgumentException("--markdown " + markdown + ": no such file");
+            List<Integer> sizes = codebookSizes == null || codebookSizes.isEmpty() ? java.util.Collections.singletonList(null) : codebookSizes;
+            List<Map<String, Object>> rows = new ArrayList<>();
+            int total = sizes.size() * quantizers.size(), done = 0;
+            for (Integer k : sizes) {
+                for (String q : quantizers) {
+                    done++;
+                    System.err.printf("== bench %s %d/%d: %s%s, %d steps%n", name, done, total, q, k == null ? "" : " K=" + k, steps);
+                    rows.add(runOne(q.toLowerCase(Locale.ROOT), k));
+                    writeTables(rows);
+                    System.gc();
+                }
+            }
+            String table = markdownTable(rows);
+            System.out.println(table);
+            if (markdown != null) replaceSection(markdown, name, table);
+            return rows.stream().anyMatch(r -> r.containsKey("error")) ? 1 : 0;
+        }
+
+        private Map<String, Object> runOne(String quantizer, Integer k) {
+            String tag = quantizer + (k == null ? "" : "-" + k);
+            List<String> args = new ArrayList<>(List.of("--quantizer", quantizer, "--steps", Integer.toString(steps), "--seed", Long.toString(seed),
+                    "--data", data, "--eval-limit", Integer.toString(evalLimit), "--checkpoint-every", "0",
+                    "--out", outDir.resolve(name + "-" + tag + ".vqt").toString(), "--recon-png", outDir.resolve(name + "-" + tag + ".png").toString()));
+            if (k != null) args.addAll(List.of("--codebook-size", Integer.toString(k)));
+            if (trainArgs != null && !trainArgs.isBlank()) args.addAll(List.of(trainArgs.trim().split("\\s+")));
+            TrainCommand train = new TrainCommand();
+            new CommandLine(train).parseArgs(args.toArray(String[]::new));
+            try {
+                Map<String, Object> m = new LinkedHashMap<>(train.run().fields());
+                System.err.println("   " + summary(m));
+                return m;
+            } catch (RuntimeException e) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("quantizer", quantizer);
+                if (k != null) m.put("codebook_size", k);
+                m.put("steps", steps);
+                m.put("error", Main.describe(e));
+                System.err.println("   failed: " + m.get("error"));
+                return m;
+            }
+        }
+
+        private static String summary(Map<String, Object> m) {
+            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) m.get("test");
+            return String.format(Locale.ROOT, "test MSE %.5f, utilization %.3f, perplexity %.1f, %.0f img/s",
+                    ((Number) t.get("mse")).doubleValue(), ((Number) t.get("utilization")).doubleValue(),
+                    ((Number) t.get("perplexity")).doubleValue(), ((Number) m.get("train_img_per_s")).doubleValue());
+        }
+
+        private void writeTables(List<Map<String, Object>> rows) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", name);
+            doc.put("steps", steps);
+            doc.put("seed", seed);
+            doc.put("data", data);
+            doc.put("runs", rows);
+            AtomicFiles.write(outDir.resolve(name + ".json"), out -> mapper.writeValue(new NonClosing(out), doc));
+            byte[] md = (markdownTable(rows) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(outDir.resolve(name + ".md"), out -> out.write(md));
+        }
+
+        /** The rows as a Markdown table. */
+        static String markdownTable(List<Map<String, Object>> rows) {
+            StringBuilder sb = new StringBuilder();
+            sb.append("| quantizer | config | K | steps | train img/s | test MSE | PSNR dB | utilization | perplexity | dead codes |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (Map<String, Object> r : rows) {
+                if (r.containsKey("error")) {
+                    sb.append(String.format(Locale.ROOT, "| %s | failed: %s | %s | %s | | | | | | |%n", r.get("quantizer"),
+                            String.valueOf(r.get("error")).replace("|", "/"), r.getOrDefault("codebook_size", ""), r.get("steps")));
+                    continue;
+                }
+                @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) r.get("test");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.5f | %.2f | %.3f | %.1f | %s |%n",
+                        r.get("quantizer"), r.get("config"), r.get("codebook_size"), r.get("steps"),
+                        ((Number) r.get("train_img_per_s")).doubleValue(), ((Number) t.get("mse")).doubleValue(),
+                        ((Number) t.get("psnr_db")).doubleValue(), ((Number) t.get("utilization")).doubleValue(),
+                        ((Number) t.get("perplexity")).doubleValue(), t.get("dead_codes")));
+            }
+            return sb.toString().stripTrailing();
+        }
+
+        /** Replaces the text between the section's two markers in {@code file} (atomically), or appends the section. */
+        static void replaceSection(Path file, String name, String table) {
+            String begin = "<!-- bench:" + name + " -->", end = "<!-- /bench:" + name + " -->";
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int a = text.indexOf(begin), b = text.indexOf(end);
+            String section = begin + "\n" + table + "\n" + end;
+            String updated;
+            if (a >= 0 && b > a) updated = text.substring(0, a) + section + text.substring(b + end.length());
+            else if (a < 0 && b < 0) updated = text.stripTrailing() + "\n\n" + section + "\n";
+            else throw new IllegalArgumentException(file + ": unmatched markers for bench section '" + name + "'");
+            byte[] bytes = updated.getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(file, out -> out.write(bytes));
+        }
+    }
+
+    /** Lets Jackson write to the atomic writer's stream without closing it. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.vqtok.cli;
+
+import io.vqtok.quantizers.EmaQuantizerConfig;
+import io.vqtok.quantizers.FsqConfig;
+import io.vqtok.quantizers.IbqConfig;
+import io.vqtok.quantizers.ProjectedQuantizerConfig;
+import io.vqtok.quantizers.QuantizerConfig;
+import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.VectorQuantizerConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The quantizer flags of {@code vqtok train} and the configurations they build. */
+class QuantizerOptionsTest {
+
+    static QuantizerConfig parse(String... args) {
+        QuantizerOptions o = new QuantizerOptions();
+        new CommandLine(o).parseArgs(args);
+        return o.toConfig();
+    }
+
+    @Test
+    void everyNameBuildsItsQuantizer() {
+        for (String name : QuantizerOptions.NAMES) {
+            QuantizerConfig c = parse("--quantizer", name);
+            assertThat(c.dim()).as(name).isEqualTo(64);
+            assertThat(c.create("q.", 0).codebookSize()).as(name).isGreaterThan(1);
+        }
+        assertThat(parse("--quantizer", "ibq")).isInstanceOf(IbqConfig.class);
+    }
+
+    @Test
+    void newOptionsReachTheirConfigurations() {
+        assertThat(((VectorQuantizerConfig) parse("--quantizer", "vq", "--cosine")).cosine()).isTrue();
+        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--cosine")).cosine()).isTrue();
+        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--anchor", "random")).clustering().enabled()).isTrue();
+        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema")).clustering().enabled()).isFalse();
+        assertThat(((VectorQuantizerConfig) parse("--quantizer", "cvq")).clustering().enabled()).isTrue();
+        ResidualQuantizerConfig shared = (ResidualQuantizerConfig) parse("--quantizer", "rvq", "--shared-codebook");
+        assertThat(shared.sharedCodebook()).isTrue();
+        ProjectedQuantizerConfig rfsq = (ProjectedQuantizerConfig) parse("--quantizer", "rvq", "--stage-quantizer", "fsq", "--levels", "8,5,5,5",
+                "--quantizer-dropout", "0.5");
+        ResidualQuantizerConfig inner = (ResidualQuantizerConfig) rfsq.inner();
+        assertThat(inner.scaleStages()).isTrue();
+        assertThat(inner.dropoutRate()).isEqualTo(0.5);
+        assertThat(((FsqConfig) inner.stage()).project()).isFalse();
+        assertThat(((FsqConfig) parse("--quantizer", "fsq", "--codebook-size", "8192")).levels()).containsExactly(8, 8, 8, 4, 4);
+    }
+
+    @Test
+    void optionsThatDoNotApplyAreRejectedBeforeTraining() {
+        assertThatThrownBy(() -> parse("--quantizer", "fsq", "--cosine")).hasMessageContaining("--cosine applies to");
+        assertThatThrownBy(() -> parse("--quantizer", "vq", "--anchor", "closest")).hasMessageContaining("--anchor applies to");
+        assertThatThrownBy(() -> parse("--quantizer", "cvq", "--anchor", "sideways")).hasMessageContaining("unknown --anchor");
+        assertThatThrownBy(() -> parse("--quantizer", "rvq", "--stage-quantizer", "simvq", "--shared-codebook"))
+                .hasMessageContaining("shared across residual stages");
+        assertThatThrownBy(() -> parse("--quantizer", "rvq", "--stage-quantizer", "fsq", "--shared-codebook")).hasMessageContaining("no codebook");
+        assertThatThrownBy(() -> parse("--quantizer", "simvq", "--estimator", "magic")).hasMessageContaining("unknown --estimator");
+        assertThatThrownBy(() -> parse("--quantizer", "sinkhorn", "--sinkhorn-eps", "0")).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> parse("--quantizer", "lfq", "--inverse-temperature", "-1")).hasMessageContaining("inverse temperature");
+    }
+}
