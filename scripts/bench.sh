@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks that print figures and write them to bench/ (never timed unit tests).
-#   scripts/bench.sh quantizers [steps]     train vq, rotation, ema, fsq, rvq on Fashion-MNIST (K=512, D=64, batch 128)
+#   scripts/bench.sh quantizers [steps]     every quantizer with its defaults on Fashion-MNIST (vqtok bench quantizers)
+#   scripts/bench.sh sweep [steps]          plain VQ vs anti-collapse quantizers at K = 2048 and 8192 (and FSQ at 512)
+#   scripts/bench.sh audio [steps]          8 x 1024 residual VQ speech tokenizer at 16 kHz on data/speech (made if missing)
 #   scripts/bench.sh reference [steps] [rounds]
 #                                           vqtok vs the PyTorch reference (../shared/reference), same model, data,
 #                                           batch, steps and quantizer (vq), alternated in one run; prints ratios
@@ -14,23 +16,16 @@ mkdir -p "$out"
 
 case $mode in
 quantizers)
-  steps=${2:-1000}
-  file=$out/quantizers.jsonl
-  : > "$file"
-  for q in vq rotation ema fsq rvq; do
-    echo "== $q ($steps steps)" >&2
-    VQTOK_SKIP_BUILD=1 ./vqtok train --quantizer "$q" --steps "$steps" --out "$out/$q.vqt" --recon-png "$out/$q.png" --json >> "$file"
-  done
-  python3 - "$file" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-print("| quantizer | config | K | steps | train img/s | test MSE | PSNR dB | utilization | perplexity | dead codes | encode img/s |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for r in rows:
-    t = r["test"]
-    print(f"| {r['quantizer']} | {r['config']} | {r['codebook_size']} | {r['steps']} | {r['train_img_per_s']:.0f} | {t['mse']:.5f} | "
-          f"{t['psnr_db']:.2f} | {t['utilization']:.3f} | {t['perplexity']:.1f} | {t['dead_codes']} | {r['encode_img_per_s']:.0f} |")
-PY
+  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name quantizers
+  ;;
+sweep)
+  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name sweep-fsq512 --quantizers fsq --codebook-sizes 512
+  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name sweep --quantizers vq,ema,cvq,simvq,fsq,sinkhorn --codebook-sizes 2048,8192
+  ;;
+audio)
+  [[ -d data/speech/train ]] || scripts/make-speech-corpus.sh
+  VQTOK_SKIP_BUILD=1 ./vqtok train --data speech --quantizer rvq --stages 8 --codebook-size 1024 --quantizer-dropout 0.5 \
+    --dropout-per-sample --lr 1e-3 --steps "${2:-1000}" --out "$out/speech.vqt" --json | tee "$out/audio.jsonl"
   ;;
 reference)
   steps=${2:-300}
@@ -60,7 +55,7 @@ print(f"test MSE: pytorch {med(py, 'test_mse'):.5f}, vqtok {st.median(r['test'][
 PY
   ;;
 *)
-  echo "usage: scripts/bench.sh quantizers [steps] | reference [steps] [rounds]" >&2
+  echo "usage: scripts/bench.sh quantizers [steps] | sweep [steps] | audio [steps] | reference [steps] [rounds]" >&2
   exit 2
   ;;
 esac

@@ -1,11 +1,8 @@
 package io.vqtok.autoencoders;
 
-import io.vqtok.codebook.RandomArrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +17,7 @@ import java.util.SplittableRandom;
  * conv weights {@code [kH, kW, in, out]}, transposed-conv weights {@code [kH, kW, out, in]}.
  * Weights start from U(±1/√fan_in), as PyTorch's default, with a seeded generator.
  */
-public final class ImageAutoencoder {
+public final class ImageAutoencoder implements Autoencoder {
     private final ImageAutoencoderConfig config;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
 
@@ -52,23 +49,21 @@ public final class ImageAutoencoder {
     }
 
     private void conv(SplittableRandom r, String name, int k, int in, int out, boolean transposed) {
-        // PyTorch computes fan_in of a transposed conv from its weight's second axis (out channels)
-        double bound = 1.0 / Math.sqrt((double) (transposed ? out : in) * k * k);
-        params.put(name + ".w", RandomArrays.uniform(r, bound, k, k, transposed ? out : in, transposed ? in : out));
-        params.put(name + ".b", RandomArrays.uniform(r, bound, out));
+        Convs.init(params, r, name, k, k, in, out, transposed);
     }
 
-
+    @Override
     public ImageAutoencoderConfig config() {
         return config;
     }
 
-    /** Live parameter arrays by name. */
+    @Override
     public Map<String, INDArray> parameters() {
         return Collections.unmodifiableMap(params);
     }
 
     /** Adds the encoder: images {@code [N, C, H, W]} → latents {@code [N, D, h, w]}. */
+    @Override
     public SDVariable encode(SameDiff sd, SDVariable x) {
         SDVariable h = x;
         for (int i = 0; i < config.levels(); i++) h = sd.nn().relu(conv(sd, "enc.down" + i, h, 4, 2, 1), 0);
@@ -77,6 +72,7 @@ public final class ImageAutoencoder {
     }
 
     /** Adds the decoder: latents {@code [N, D, h, w]} → images {@code [N, C, H, W]} in (0, 1). */
+    @Override
     public SDVariable decode(SameDiff sd, SDVariable q) {
         SDVariable h = sd.nn().relu(conv(sd, "dec.in", q, 3, 1, 1), 0);
         for (int b = 0; b < config.residualBlocks(); b++) h = residualBlock(sd, "dec.res" + b, h);
@@ -93,20 +89,11 @@ public final class ImageAutoencoder {
         return x.add(h);
     }
 
-    private SDVariable param(SameDiff sd, String name) {
-        SDVariable v = sd.getVariable(name);
-        return v != null ? v : sd.var(name, params.get(name));
-    }
-
     private SDVariable conv(SameDiff sd, String name, SDVariable x, int k, int stride, int pad) {
-        Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
-                .dataFormat("NCHW").build();
-        return sd.cnn().conv2d(x, param(sd, name + ".w"), param(sd, name + ".b"), c);
+        return Convs.conv(sd, params, name, x, k, k, stride, stride, pad, pad, 1);
     }
 
     private SDVariable deconv(SameDiff sd, String name, SDVariable x) {
-        DeConv2DConfig c = DeConv2DConfig.builder().kH(4).kW(4).sH(2).sW(2).pH(1).pW(1)
-                .isSameMode(false).dataFormat("NCHW").build();
-        return sd.cnn().deconv2d(x, param(sd, name + ".w"), param(sd, name + ".b"), c);
+        return Convs.deconv(sd, params, name, x, 4, 4, 2, 2, 1, 1);
     }
 }

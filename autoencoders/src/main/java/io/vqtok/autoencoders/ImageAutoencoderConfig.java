@@ -19,7 +19,7 @@ package io.vqtok.autoencoders;
  * @param latentDim      D, the dimension of each latent vector (the quantizer's input)
  */
 public record ImageAutoencoderConfig(int channels, int height, int width, int baseChannels, int downsampling,
-                                     int residualBlocks, int latentDim) {
+                                     int residualBlocks, int latentDim) implements AutoencoderConfig {
     public ImageAutoencoderConfig {
         check(channels == 1 || channels == 3, "image channels must be 1 or 3, got " + channels);
         check(downsampling == 2 || downsampling == 4 || downsampling == 8 || downsampling == 16,
@@ -45,10 +45,17 @@ public record ImageAutoencoderConfig(int channels, int height, int width, int ba
         return Integer.numberOfTrailingZeros(downsampling);
     }
 
+    @Override
+    public ImageAutoencoder create(long seed) {
+        return new ImageAutoencoder(this, seed);
+    }
+
+    @Override
     public int latentHeight() {
         return height / downsampling;
     }
 
+    @Override
     public int latentWidth() {
         return width / downsampling;
     }

@@ -1,6 +1,5 @@
 package io.vqtok.autoencoders;
 
-import io.vqtok.quantizers.Quantizer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,7 +10,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,22 +20,19 @@ import java.util.Map;
  * Encoding and decoding need no training graph; both see the current weights of a tokenizer being trained.
  * Train with {@link TokenizerTrainer}; persist with {@link #save} and {@link #load}.
  */
-public final class ImageTokenizer {
+public final class ImageTokenizer extends Tokenizer {
     /** Images per inference batch; bounds memory for any N. */
     public static final int INFERENCE_BATCH = 1000;
 
-    private final TokenizerConfig config;
     private final ImageAutoencoder autoencoder;
-    private final Quantizer quantizer;
-    private Provenance provenance;
     private SameDiff encoderGraph;
     private SameDiff decoderGraph;
 
-    private ImageTokenizer(TokenizerConfig config, long seed) {
-        this.config = config;
-        this.autoencoder = new ImageAutoencoder(config.autoencoder(), seed);
-        this.quantizer = config.quantizer().create("quantizer.", seed + 1);
-        this.provenance = Provenance.untrained(seed);
+    ImageTokenizer(TokenizerConfig config, long seed) {
+        super(config, seed);
+        if (!(config.autoencoder() instanceof ImageAutoencoderConfig a))
+            throw new IllegalArgumentException("an image tokenizer needs an image autoencoder, got " + config.autoencoder());
+        this.autoencoder = a.create(seed);
     }
 
     /** A freshly initialised tokenizer. */
@@ -45,45 +40,26 @@ public final class ImageTokenizer {
         return new ImageTokenizer(config, seed);
     }
 
-    public TokenizerConfig config() {
-        return config;
-    }
-
+    @Override
     public ImageAutoencoder autoencoder() {
         return autoencoder;
     }
 
-    public Quantizer quantizer() {
-        return quantizer;
+    /** The image encoder/decoder's shape. */
+    public ImageAutoencoderConfig autoencoderConfig() {
+        return autoencoder.config();
     }
 
-    public Provenance provenance() {
-        return provenance;
-    }
-
-    void provenance(Provenance p) {
-        this.provenance = p;
+    @Override
+    public INDArray latentRows(INDArray images) {
+        return flatten(latents(images));
     }
 
     /** Shape of the codes of one image: {@code [h, w]} or {@code [h, w, Q]}. */
     public long[] codeShape() {
-        ImageAutoencoderConfig a = config.autoencoder();
+        ImageAutoencoderConfig a = autoencoder.config();
         return quantizer.indexChannels() == 1 ? new long[]{a.latentHeight(), a.latentWidth()}
                 : new long[]{a.latentHeight(), a.latentWidth(), quantizer.indexChannels()};
-    }
-
-    /** Every array to persist: autoencoder parameters, then quantizer parameters and buffers. */
-    public Map<String, INDArray> state() {
-        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder.parameters());
-        all.putAll(quantizer.state());
-        return all;
-    }
-
-    /** Trainable parameters: autoencoder and quantizer. */
-    public Map<String, INDArray> trainableParameters() {
-        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder.parameters());
-        all.putAll(quantizer.parameters());
-        return all;
     }
 
     /** Encoder outputs {@code [N, D, h, w]} of images {@code [N, C, H, W]}. */
@@ -91,18 +67,12 @@ public final class ImageTokenizer {
         checkImages(images);
         if (encoderGraph == null) {
             SameDiff sd = SameDiff.create();
-            ImageAutoencoderConfig a = config.autoencoder();
+            ImageAutoencoderConfig a = autoencoder.config();
             SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
             autoencoder.encode(sd, x).rename("z");
             encoderGraph = sd;
         }
         return batched(images, b -> encoderGraph.output(Map.of("x", b), "z").get("z"));
-    }
-
-    /** Latents {@code [N, D, h, w]} as rows {@code [N·h·w, D]} in NHW order. */
-    public static INDArray flatten(INDArray latents) {
-        long d = latents.size(1);
-        return latents.permute(0, 2, 3, 1).dup('c').reshape(-1, d);
     }
 
     /** INT32 codes {@code [N, h, w]} (or {@code [N, h, w, Q]}) of images {@code [N, C, H, W]}. */
@@ -137,7 +107,7 @@ public final class ImageTokenizer {
     public INDArray decodeVectors(INDArray latents) {
         if (decoderGraph == null) {
             SameDiff sd = SameDiff.create();
-            ImageAutoencoderConfig a = config.autoencoder();
+            ImageAutoencoderConfig a = autoencoder.config();
             SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
             autoencoder.decode(sd, q).rename("xhat");
             decoderGraph = sd;
@@ -150,30 +120,15 @@ public final class ImageTokenizer {
         return decode(encode(images));
     }
 
-    /** Saves config, provenance and all arrays to one file (written to a temporary file, then renamed). */
-    public void save(Path file) throws IOException {
-        ModelFile.write(file, this);
-    }
-
-    /** Loads a tokenizer saved by {@link #save}; gives identical codes to the saved one. */
+    /** Loads an image tokenizer saved by {@link #save}; gives identical codes to the saved one. */
     public static ImageTokenizer load(Path file) throws IOException {
-        ModelFile.Contents c = ModelFile.read(file);
-        ImageTokenizer t = new ImageTokenizer(c.config(), c.provenance().seed());
-        Map<String, INDArray> state = t.state();
-        for (Map.Entry<String, INDArray> e : state.entrySet()) {
-            INDArray src = c.arrays().get(e.getKey());
-            if (src == null) throw new ModelFormatException(file + ": missing array '" + e.getKey() + "'");
-            if (!Arrays.equals(src.shape(), e.getValue().shape()))
-                throw new ModelFormatException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
-                        + ", expected " + Arrays.toString(e.getValue().shape()));
-            e.getValue().assign(src);
-        }
-        t.provenance = c.provenance();
-        return t;
+        Tokenizer t = Tokenizer.load(file);
+        if (t instanceof ImageTokenizer i) return i;
+        throw new ModelFormatException(file + ": an audio tokenizer, not an image one (load it with AudioTokenizer.load or Tokenizer.load)");
     }
 
     private void checkImages(INDArray images) {
-        ImageAutoencoderConfig a = config.autoencoder();
+        ImageAutoencoderConfig a = autoencoder.config();
         long[] s = images.shape();
         if (s.length != 4 || s[1] != a.channels() || s[2] != a.height() || s[3] != a.width())
             throw new IllegalArgumentException("images of shape " + Arrays.toString(s) + " do not match [N, "

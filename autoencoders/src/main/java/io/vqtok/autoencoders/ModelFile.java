@@ -42,7 +42,7 @@ public final class ModelFile {
     public record Contents(int formatVersion, TokenizerConfig config, Provenance provenance, Map<String, INDArray> arrays) {
     }
 
-    static void write(Path file, ImageTokenizer t) throws IOException {
+    static void write(Path file, Tokenizer t) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
         // a plain new file (not Files.createTempFile, which is owner-only): the model gets the usual permissions
@@ -83,7 +83,7 @@ public final class ModelFile {
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
             if (n < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4)
-                throw new ModelFormatException(file + ": not a vqtok model (expected a .vqt ZIP archive written by 'vqtok train' or ImageTokenizer.save)");
+                throw new ModelFormatException(file + ": not a vqtok model (expected a .vqt ZIP archive written by 'vqtok train' or Tokenizer.save)");
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + ": model file not found");
         }

@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Trains an {@link ImageTokenizer}: reconstruction MSE plus the quantizer's loss terms, Adam on every
+ * Trains a {@link Tokenizer} (images or audio): reconstruction MSE, the modality's extra terms (audio: an optional
+ * multi-resolution STFT loss) and the quantizer's loss terms, Adam on every
  * trainable parameter, then the quantizer's out-of-graph state update (EMA, reseeding) after each step.
  *
  * <p>Each step runs one SameDiff execution that returns the loss terms, the indices and whatever the
@@ -36,7 +37,7 @@ public final class TokenizerTrainer {
         void onStep(StepReport report);
     }
 
-    private final ImageTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final TrainConfig config;
     private final SameDiff sd;
     private final GraphQuantization graphQuantization;
@@ -49,11 +50,11 @@ public final class TokenizerTrainer {
     private final Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
     private long step;
 
-    public TokenizerTrainer(ImageTokenizer tokenizer, TrainConfig config) {
+    public TokenizerTrainer(Tokenizer tokenizer, TrainConfig config) {
         this.tokenizer = tokenizer;
         this.config = config;
         this.step = tokenizer.provenance().steps();
-        ImageAutoencoderConfig a = tokenizer.config().autoencoder();
+        AutoencoderConfig a = tokenizer.config().autoencoder();
         sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
         SDVariable z = tokenizer.autoencoder().encode(sd, x);
@@ -62,7 +63,9 @@ public final class TokenizerTrainer {
         SDVariable diff = xhat.sub(x);
         SDVariable recon = diff.mul(diff).mean("loss.reconstruction");
         SDVariable total = recon;
-        for (Map.Entry<String, SDVariable> t : graphQuantization.losses().entrySet()) {
+        Map<String, SDVariable> terms = new LinkedHashMap<>(tokenizer.extraLosses(sd, x, xhat, config));
+        terms.putAll(graphQuantization.losses());
+        for (Map.Entry<String, SDVariable> t : terms.entrySet()) {
             total = total.add(t.getValue());
             termNames.put(t.getKey(), t.getValue().name());
         }
@@ -128,7 +131,7 @@ public final class TokenizerTrainer {
 
     /** The images and whatever per-step inputs the quantizer declared (e.g. its dropout mask). */
     private Map<String, INDArray> placeholders(INDArray images, boolean training) {
-        ImageAutoencoderConfig a = tokenizer.config().autoencoder();
+        AutoencoderConfig a = tokenizer.config().autoencoder();
         Map<String, INDArray> m = new HashMap<>(tokenizer.quantizer().stepInputs((int) images.size(0),
                 a.latentHeight() * a.latentWidth(), training));
         m.put("x", images);
@@ -142,7 +145,7 @@ public final class TokenizerTrainer {
 
     /** Initialises data-dependent quantizer state (e.g. codebook from encoder outputs) from a batch. */
     public void initialize(INDArray images) {
-        tokenizer.quantizer().initialize(ImageTokenizer.flatten(tokenizer.latents(images)));
+        tokenizer.quantizer().initialize(tokenizer.latentRows(images));
     }
 
     /** One optimizer step on a batch {@code [B, C, H, W]}. */
@@ -191,7 +194,7 @@ public final class TokenizerTrainer {
 
     /**
      * The indices {@code [N·h·w]} or {@code [N·h·w, Q]} that the training graph assigns to a batch with the
-     * current state, without training; they equal {@link ImageTokenizer#encode}'s after any number of steps.
+     * current state, without training; they equal the tokenizer's encode after any number of steps.
      */
     public INDArray graphIndices(INDArray images) {
         String name = graphQuantization.indices().name();

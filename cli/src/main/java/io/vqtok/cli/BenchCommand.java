@@ -87,7 +87,6 @@ final class BenchCommand implements Runnable {
                     System.err.printf("== bench %s %d/%d: %s%s, %d steps%n", name, done, total, q, k == null ? "" : " K=" + k, steps);
                     rows.add(runOne(q.toLowerCase(Locale.ROOT), k));
                     writeTables(rows);
-                    System.gc();
                 }
             }
             String table = markdownTable(rows);
@@ -103,21 +102,38 @@ final class BenchCommand implements Runnable {
                     "--out", outDir.resolve(name + "-" + tag + ".vqt").toString(), "--recon-png", outDir.resolve(name + "-" + tag + ".png").toString()));
             if (k != null) args.addAll(List.of("--codebook-size", Integer.toString(k)));
             if (trainArgs != null && !trainArgs.isBlank()) args.addAll(List.of(trainArgs.trim().split("\\s+")));
-            TrainCommand train = new TrainCommand();
-            new CommandLine(train).parseArgs(args.toArray(String[]::new));
+            // each run in a JVM of its own: native memory is returned between runs, and a crash costs one row
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--json"));
+            cmd.addAll(args);
             try {
-                Map<String, Object> m = new LinkedHashMap<>(train.run().fields());
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int code = p.waitFor();
+                String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+                if (code != 0 || json == null)
+                    return failed(quantizer, k, "vqtok train exited with code " + code + " (its message is above)");
+                @SuppressWarnings("unchecked") Map<String, Object> m = new ObjectMapper().readValue(json, LinkedHashMap.class);
                 System.err.println("   " + summary(m));
                 return m;
-            } catch (RuntimeException e) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("quantizer", quantizer);
-                if (k != null) m.put("codebook_size", k);
-                m.put("steps", steps);
-                m.put("error", Main.describe(e));
-                System.err.println("   failed: " + m.get("error"));
-                return m;
+            } catch (IOException e) {
+                return failed(quantizer, k, "cannot run vqtok train: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed(quantizer, k, "interrupted");
             }
+        }
+
+        private Map<String, Object> failed(String quantizer, Integer k, String error) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("quantizer", quantizer);
+            if (k != null) m.put("codebook_size", k);
+            m.put("steps", steps);
+            m.put("error", error);
+            System.err.println("   failed: " + error);
+            return m;
         }
 
         private static String summary(Map<String, Object> m) {

@@ -16,6 +16,28 @@ final class Data {
     private Data() {
     }
 
+    /** The built-in speech corpus (made by scripts/make-speech-corpus.sh). */
+    static final String SPEECH = "speech";
+
+    /** Whether a --data spec names audio: "speech", or a folder holding WAV files (directly or under train/). */
+    static boolean isAudio(String spec) {
+        if (spec.equals(SPEECH)) return true;
+        java.nio.file.Path p = java.nio.file.Path.of(spec);
+        if (!java.nio.file.Files.isDirectory(p)) return false;
+        java.nio.file.Path probe = java.nio.file.Files.isDirectory(p.resolve("train")) ? p.resolve("train") : p;
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(probe, 3)) {
+            return s.anyMatch(f -> f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".wav"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** An audio corpus split ("speech" is data/speech), resampled to {@code rate}. */
+    static io.vqtok.datasets.audio.AudioFolderDataset openAudio(String spec, Split split, int rate) {
+        java.nio.file.Path root = spec.equals(SPEECH) ? io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_DIR : java.nio.file.Path.of(spec);
+        return io.vqtok.datasets.audio.AudioFolderDataset.open(root, split, rate);
+    }
+
     static ImageDataset open(String spec, Split split, int channels) {
         return DataSources.open(spec, split, channels);
     }

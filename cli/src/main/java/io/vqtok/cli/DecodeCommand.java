@@ -12,16 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code vqtok decode}: code indices (.npy) back to images, as PNG files or a float32 .npy. */
-@Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode code indices to images (a folder of PNGs, or a float32 .npy [N, C, H, W]).")
+@Command(name = "decode", mixinStandardHelpOptions = true, description = {"Decode code indices to images (a folder of PNGs, or a float32 .npy [N, C, H, W]).",
+        "Audio models: a .npy [frames, Q] to a .wav file, or a folder written by 'vqtok encode' to a folder of WAVs."})
 final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by vqtok train")
     Path model;
@@ -37,7 +34,12 @@ final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageTokenizer t = ImageTokenizer.load(model);
+        io.vqtok.autoencoders.Tokenizer loaded = io.vqtok.autoencoders.Tokenizer.load(model);
+        if (loaded instanceof io.vqtok.autoencoders.AudioTokenizer a) {
+            AudioCodes.decode(a, codes, out, stages);
+            return 0;
+        }
+        ImageTokenizer t = (ImageTokenizer) loaded;
         NpyArray array = Npy.readIndexArray(codes);
         int[] idx = array.asInts();
         int[] shape = array.shape();
@@ -56,7 +58,7 @@ final class DecodeCommand implements Callable<Integer> {
         long[] full = Arrays.stream(shape).asLongStream().toArray();
         INDArray all = Nd4j.createFromArray(idx).reshape(full);
         INDArray images = t.decode(all, q);
-        ImageAutoencoderConfig a = t.config().autoencoder();
+        ImageAutoencoderConfig a = t.autoencoderConfig();
         float[] pixels = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         if (out.getFileName().toString().toLowerCase().endsWith(".npy")) {
             Npy.writeFloats(out, pixels, n, a.channels(), a.height(), a.width());
@@ -69,34 +71,13 @@ final class DecodeCommand implements Callable<Integer> {
 
     /** PNGs go to a temporary sibling folder first, renamed into place when all are written. */
     private void writePngFolder(float[] pixels, int n, ImageAutoencoderConfig a) throws IOException {
-        Path target = out.toAbsolutePath();
-        if (Files.exists(target) && (!Files.isDirectory(target) || hasFiles(target)))
-            throw new IllegalArgumentException(out + " exists and is not an empty folder");
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-        try {
-            int size = a.channels() * a.height() * a.width();
-            int digits = Math.max(6, Integer.toString(n - 1).length());
+        int size = a.channels() * a.height() * a.width();
+        int digits = Math.max(6, Integer.toString(n - 1).length());
+        AtomicFolder.write(out, dir -> {
             for (int i = 0; i < n; i++) {
                 float[] one = Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
-                ImageWriter.writePng(tmp.resolve(String.format("%0" + digits + "d.png", i)), one, a.channels(), a.height(), a.width());
+                ImageWriter.writePng(dir.resolve(String.format("%0" + digits + "d.png", i)), one, a.channels(), a.height(), a.width());
             }
-            if (Files.isDirectory(target)) Files.delete(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
-        }
-    }
-
-    private static boolean hasFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isPresent();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        });
     }
 }

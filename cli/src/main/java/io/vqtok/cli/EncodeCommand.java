@@ -6,6 +6,7 @@ import io.vqtok.datasets.Npy;
 import io.vqtok.datasets.Split;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -14,28 +15,25 @@ import java.util.concurrent.Callable;
 
 /** {@code vqtok encode}: a dataset to int32 code indices in a .npy file. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-        description = "Encode images to code indices (int32 .npy, shape [N, h, w] or [N, h, w, Q]), streamed in constant memory.")
+        description = {"Encode images to code indices (int32 .npy, shape [N, h, w] or [N, h, w, Q]), streamed in constant memory.",
+                "Audio models: a folder with one int32 .npy [frames, Q] per WAV file and an index.tsv."})
 final class EncodeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model file written by vqtok train")
-    Path model;
+    @Mixin
+    DataOptions in;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist | IDX directory | image folder (default: ${DEFAULT-VALUE})")
-    String data;
-
-    @Option(names = "--split", defaultValue = "test", description = "train | test (default: ${DEFAULT-VALUE})")
-    String split;
-
-    @Option(names = "--limit", defaultValue = "0", description = "encode the first N images only (default: all)")
-    int limit;
-
-    @Option(names = "--out", required = true, description = "output .npy file")
+    @Option(names = "--out", required = true, description = "output .npy file (audio: output folder)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ImageTokenizer t = ImageTokenizer.load(model);
-        ImageDataset d = ModelData.open(data, Split.parse(split), t);
-        int n = limit > 0 ? Math.min(limit, d.size()) : d.size();
+        io.vqtok.autoencoders.Tokenizer loaded = io.vqtok.autoencoders.Tokenizer.load(in.model);
+        if (loaded instanceof io.vqtok.autoencoders.AudioTokenizer a) {
+            AudioCodes.encode(a, Data.openAudio(in.data, Split.parse(in.split), a.sampleRate()), out, in.limit);
+            return 0;
+        }
+        ImageTokenizer t = (ImageTokenizer) loaded;
+        ImageDataset d = ModelData.open(in.data, Split.parse(in.split), t);
+        int n = in.limit > 0 ? Math.min(in.limit, d.size()) : d.size();
         long[] codeShape = t.codeShape();
         int[] shape = new int[codeShape.length + 1];
         shape[0] = n;

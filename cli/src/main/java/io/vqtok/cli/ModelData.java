@@ -11,7 +11,7 @@ final class ModelData {
     }
 
     static ImageDataset open(String spec, Split split, ImageTokenizer model) {
-        ImageAutoencoderConfig a = model.config().autoencoder();
+        ImageAutoencoderConfig a = model.autoencoderConfig();
         ImageDataset d = Data.open(spec, split, a.channels());
         if (d.channels() != a.channels() || d.height() != a.height() || d.width() != a.width())
             throw new IllegalArgumentException(d.description() + " has images " + d.channels() + "x" + d.height() + "x" + d.width()

@@ -31,12 +31,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vqtok train}: trains a tokenizer, checkpoints it, then reports test-set metrics. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an image tokenizer.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an image or audio tokenizer.")
 final class TrainCommand implements Callable<Integer> {
     /** Steps excluded from the throughput figure (graph building, JIT warm-up). */
     static final int WARMUP_STEPS = 5;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist | IDX directory | image folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", defaultValue = "fashion-mnist",
+            description = "fashion-mnist | IDX directory | image folder | speech (data/speech) | audio folder with train/ and test/ WAVs (default: ${DEFAULT-VALUE})")
     String data;
 
     @Mixin
@@ -45,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "128", description = "images per step (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", description = "images or audio segments per step (default: 128 images, 16 segments)")
+    Integer batch;
 
     @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr;
@@ -54,8 +55,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--base-channels", defaultValue = "32", description = "channels of the first conv (default: ${DEFAULT-VALUE})")
-    int baseChannels;
+    @Option(names = "--base-channels", description = "channels of the first conv (default: 32 for images, 16 for audio)")
+    Integer baseChannels;
+
+    @Option(names = "--sample-rate", defaultValue = "16000", description = "audio: the model's sample rate; files are resampled to it (default: ${DEFAULT-VALUE})")
+    int sampleRate;
+
+    @Option(names = "--segment", defaultValue = "8000", description = "audio: samples per training crop (default: ${DEFAULT-VALUE})")
+    int segment;
+
+    @Option(names = "--strides", split = ",", defaultValue = "2,4,5,8", description = "audio: encoder strides; their product is the hop (default: ${DEFAULT-VALUE})")
+    int[] strides;
+
+    @Option(names = "--residual-units", defaultValue = "1", description = "audio: residual units per stride (default: ${DEFAULT-VALUE})")
+    int residualUnits;
+
+    @Option(names = "--spectral-loss", defaultValue = "1", description = "audio: weight of the multi-resolution STFT loss (default: ${DEFAULT-VALUE})")
+    double spectralLoss;
 
     @Option(names = "--downsampling", defaultValue = "4", description = "total stride 2|4|8|16 (default: ${DEFAULT-VALUE})")
     int downsampling;
@@ -91,11 +107,13 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Trains, saves and evaluates; returns the summary that {@code --json} prints. */
     Summary run() {
+        if (Data.isAudio(data)) return AudioTraining.run(this);
+        int batch = this.batch == null ? 128 : this.batch;
         QuantizerConfig qc = quantizer.toConfig();
         TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery);
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
         ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
-                baseChannels, downsampling, resBlocks, quantizer.dim);
+                baseChannels == null ? 32 : baseChannels, downsampling, resBlocks, quantizer.dim);
         if (batch > train.size()) throw new IllegalArgumentException("--batch " + batch + " exceeds the " + train.size() + " training images");
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         ImageTokenizer tokenizer = ImageTokenizer.create(config, seed);
@@ -103,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         System.err.printf("vqtok train: %s on %s, %d steps x %d, lr %g, seed %d%n",
                 qc.describe(), train.description(), steps, batch, lr, seed);
 
-        Progress progress = new Progress(steps, tokenizer);
+        Progress progress = new Progress(steps);
         long wallStart = System.nanoTime();
         try (PrefetchingBatcher batches = new Batcher(train, batch, seed, true, true).prefetching()) {
             trainer.train(() -> Data.toArray(batches.next()), train.description(), r -> {
@@ -153,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         return new Summary(m, human);
     }
 
-    private void save(ImageTokenizer t) {
+    void save(io.vqtok.autoencoders.Tokenizer t) {
         try {
             t.save(out);
         } catch (java.io.IOException e) {
@@ -189,19 +207,27 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Progress bar on a terminal, a line every 10% otherwise; tracks throughput and the last checkpoint. */
-    private final class Progress {
+    final class Progress {
         private final ProgressBar bar;
         private final int total;
-        private final ImageTokenizer tokenizer;
         private double computeSeconds;
         private long timedImages;
-        private long reseeded;
-        private double lastLoss;
-        private long lastSaved;
+        long reseeded;
+        double lastLoss;
+        long lastSaved;
 
-        Progress(int total, ImageTokenizer tokenizer) {
+        private final String unit;
+        private final double perItem;
+
+        Progress(int total) {
+            this(total, "img/s", 1);
+        }
+
+        /** Throughput counts {@code perItem} units (e.g. seconds of audio) per batch item. */
+        Progress(int total, String unit, double perItem) {
             this.total = total;
-            this.tokenizer = tokenizer;
+            this.unit = unit;
+            this.perItem = perItem;
             this.bar = System.console() != null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
@@ -214,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             reseeded += r.reseeded();
             lastLoss = r.loss();
-            String msg = String.format("loss %.4f mse %.4f use %.2f %.0f img/s", r.loss(), r.reconstruction(), r.batchUsage(), imagesPerSecond());
+            String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s", r.loss(), r.reconstruction(), r.batchUsage(), imagesPerSecond(), unit);
             if (bar != null) {
                 bar.stepTo(r.step());
                 bar.setExtraMessage(msg);
@@ -224,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         double imagesPerSecond() {
-            return computeSeconds > 0 ? timedImages / computeSeconds : 0;
+            return computeSeconds > 0 ? timedImages * perItem / computeSeconds : 0;
         }
 
         void close() {

@@ -26,9 +26,7 @@ import java.util.Map;
  * and keep the codes unit-length. It may be applied several times in one graph (residual stages sharing a
  * codebook); each step's update then pools the assignments of all applications.
  */
-public final class EmaVectorQuantizer implements Quantizer {
-    private final EmaQuantizerConfig config;
-    private final String prefix;
+public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConfig> {
     private final long seed;
     private final EmaCodebookState ema;
     private final DeadCodeReseeder reseeder;
@@ -37,8 +35,7 @@ public final class EmaVectorQuantizer implements Quantizer {
     private final Observed observed = new Observed();
 
     public EmaVectorQuantizer(EmaQuantizerConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         this.seed = seed;
         INDArray codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
         this.ema = EmaCodebookState.initial(config.cosine() ? Distances.normalizeRows(codebook) : codebook, config.decay(), config.eps());
@@ -48,28 +45,8 @@ public final class EmaVectorQuantizer implements Quantizer {
     }
 
     @Override
-    public EmaQuantizerConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
     }
 
     /** The EMA statistics (codebook, cluster sizes, sums), live. */

@@ -22,9 +22,7 @@ import java.util.SplittableRandom;
  * the implicit codebook has ∏ L_j codes, all reachable. There is no codebook loss. Unprojected (d = D), z is
  * bounded and rounded directly.
  */
-public final class FiniteScalarQuantizer implements Quantizer {
-    private final FsqConfig config;
-    private final String prefix;
+public final class FiniteScalarQuantizer extends AbstractQuantizer<FsqConfig> {
     private final int[] levels;
     private final int d;
     private final INDArray halfLevel;  // [d]  h_j
@@ -35,8 +33,7 @@ public final class FiniteScalarQuantizer implements Quantizer {
     private final LinearMap projectIn, projectOut;
 
     public FiniteScalarQuantizer(FsqConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         this.levels = config.levels();
         this.d = levels.length;
         float[] h = new float[d], o = new float[d], s = new float[d], w = new float[d], b = new float[d];
@@ -69,28 +66,8 @@ public final class FiniteScalarQuantizer implements Quantizer {
     }
 
     @Override
-    public FsqConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
     }
 
     @Override

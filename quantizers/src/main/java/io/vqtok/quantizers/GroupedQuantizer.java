@@ -21,14 +21,11 @@ import java.util.Map;
  * <p>With a shared codebook the groups are quantized as N·G rows of one {@code [N·G, d]} batch; with separate
  * ones, each group's loss terms are averaged over the groups.
  */
-public final class GroupedQuantizer implements Quantizer {
-    private final GroupedQuantizerConfig config;
-    private final String prefix;
+public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerConfig> {
     private final List<Quantizer> groups;
 
     public GroupedQuantizer(GroupedQuantizerConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         List<Quantizer> list = new ArrayList<>();
         int count = config.shared() ? 1 : config.groups();
         for (int g = 0; g < count; g++) list.add(config.group().create(prefix + (config.shared() ? "shared." : "group" + g + "."), seed + 104729L * (g + 1)));
@@ -38,16 +35,6 @@ public final class GroupedQuantizer implements Quantizer {
     /** The group quantizers: one when shared, else G. */
     public List<Quantizer> groupQuantizers() {
         return groups;
-    }
-
-    @Override
-    public GroupedQuantizerConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
     }
 
     @Override

@@ -12,9 +12,22 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param beta             commitment weight β (0.25)
  * @param init             codebook initialisation
  * @param kmeansIterations Lloyd iterations when {@code init} is KMEANS
+ * @param logits           what the softmax is taken over: the paper's inner products z·e, or negative squared
+ *                         distances −‖z − e‖² (the nearest code wins, as in VQ); null reads as DOT
  */
-public record IbqConfig(int codebookSize, int dim, double beta, CodebookInit init, int kmeansIterations) implements QuantizerConfig {
+public record IbqConfig(int codebookSize, int dim, double beta, CodebookInit init, int kmeansIterations, Logits logits)
+        implements QuantizerConfig {
+
+    /** The scores whose softmax spreads gradient over all codes. */
+    public enum Logits {
+        /** l_k = z·e_k (Shi et al. 2024). */
+        DOT,
+        /** l_k = −‖z − e_k‖²: argmax is the nearest code. */
+        DISTANCE
+    }
+
     public IbqConfig {
+        if (logits == null) logits = Logits.DOT;
         require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
         require(dim >= 1, "code dimension must be >= 1, got " + dim);
         require(beta >= 0 && Double.isFinite(beta), "commitment weight beta must be finite and >= 0, got " + beta);
@@ -22,14 +35,23 @@ public record IbqConfig(int codebookSize, int dim, double beta, CodebookInit ini
         require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
     }
 
-    /** β = 0.25, Gaussian init. */
+    /** Inner-product logits. */
+    public IbqConfig(int codebookSize, int dim, double beta, CodebookInit init, int kmeansIterations) {
+        this(codebookSize, dim, beta, init, kmeansIterations, Logits.DOT);
+    }
+
+    /** β = 0.25, Gaussian init, inner-product logits. */
     public static IbqConfig of(int codebookSize, int dim) {
         return new IbqConfig(codebookSize, dim, 0.25, CodebookInit.NORMAL, 10);
     }
 
+    public IbqConfig withLogits(Logits l) {
+        return new IbqConfig(codebookSize, dim, beta, init, kmeansIterations, l);
+    }
+
     @Override
     public IbqConfig withDim(int d) {
-        return new IbqConfig(codebookSize, d, beta, init, kmeansIterations);
+        return new IbqConfig(codebookSize, d, beta, init, kmeansIterations, logits);
     }
 
     @Override
@@ -39,6 +61,6 @@ public record IbqConfig(int codebookSize, int dim, double beta, CodebookInit ini
 
     @Override
     public String describe() {
-        return "ibq K=" + codebookSize + " D=" + dim + " beta=" + beta + " init=" + init.name().toLowerCase();
+        return "ibq K=" + codebookSize + " D=" + dim + " beta=" + beta + " init=" + init.name().toLowerCase() + (logits == Logits.DISTANCE ? " logits=distance" : "");
     }
 }

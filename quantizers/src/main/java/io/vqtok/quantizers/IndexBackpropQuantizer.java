@@ -19,44 +19,22 @@ import java.util.Map;
  * <p>For z {@code [N, D]} and codebook E {@code [K, D]}: logits l = z Eᵀ {@code [N, K]}, p = softmax(l),
  * k* = argmax l, h = onehot(k*), ĥ = h + p − sg(p) (value h, gradient of p), output q = ĥ E (value e_{k*}).
  * Loss terms: {@code codebook} = mean‖q − sg(z)‖² and {@code commitment} = β·mean‖sg(e_{k*}) − z‖². Inference
- * picks the code of largest inner product with z.
+ * picks the code of largest inner product with z. With distance logits, l = −‖z − e‖² (up to a per-row constant) and
+ * the chosen code is the nearest one.
  */
-public final class IndexBackpropQuantizer implements Quantizer {
-    private final IbqConfig config;
-    private final String prefix;
+public final class IndexBackpropQuantizer extends AbstractQuantizer<IbqConfig> {
     private final long seed;
     private final INDArray codebook;
 
     public IndexBackpropQuantizer(IbqConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         this.seed = seed;
         this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
     }
 
     @Override
-    public IbqConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
     }
 
     /** The live codebook {@code [K, D]}. */
@@ -68,6 +46,8 @@ public final class IndexBackpropQuantizer implements Quantizer {
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
         SDVariable e = sd.var(prefix + "codebook", codebook);
         SDVariable logits = sd.mmul(z, e, false, true, false);                                  // [N,K]
+        // −‖z − e‖² up to the per-row constant ‖z‖², which the softmax and the argmax ignore
+        if (config.logits() == IbqConfig.Logits.DISTANCE) logits = logits.mul(2.0).sub(e.mul(e).sum(1));
         SDVariable soft = sd.nn().softmax(logits, 1);
         SDVariable idx = sd.argmax(prefix + "indices", GraphOps.stopGradient(sd, logits), false, 1);
         SDVariable hard = GraphOps.stopGradient(sd, sd.oneHot(idx, codebookSize()).castTo(z.dataType()));
@@ -89,7 +69,9 @@ public final class IndexBackpropQuantizer implements Quantizer {
 
     @Override
     public INDArray indices(INDArray z) {
-        return Distances.largestInnerProduct(z.castTo(DataType.FLOAT), codebook).reshape(z.size(0), 1);
+        INDArray x = z.castTo(DataType.FLOAT);
+        INDArray idx = config.logits() == IbqConfig.Logits.DISTANCE ? Distances.nearest(x, codebook) : Distances.largestInnerProduct(x, codebook);
+        return idx.reshape(z.size(0), 1);
     }
 
     @Override

@@ -19,17 +19,14 @@ import java.util.SplittableRandom;
  * <p>Loss terms: {@code commitment} = β·mean‖h − sg(q)‖², and {@code entropy} = w·(mean_n H(p_n) − γ·H(mean_n p_n))
  * with p_n = softmax(τ⁻¹·2·h_n·C) over all codes C: confident per-vector assignments, diverse codebook use.
  */
-public final class LookupFreeQuantizer implements Quantizer {
-    private final LfqConfig config;
-    private final String prefix;
+public final class LookupFreeQuantizer extends AbstractQuantizer<LfqConfig> {
     private final int bits;
     private final INDArray allCodes;   // [K, d] of ±1
     private final INDArray powers;     // [1, d] 2^j
     private final LinearMap projectIn, projectOut;
 
     public LookupFreeQuantizer(LfqConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         this.bits = config.bits();
         int k = config.codebookSize();
         float[] c = new float[k * bits];
@@ -46,28 +43,8 @@ public final class LookupFreeQuantizer implements Quantizer {
 
 
     @Override
-    public LfqConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
     }
 
     @Override

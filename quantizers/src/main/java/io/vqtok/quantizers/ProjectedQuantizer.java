@@ -16,15 +16,12 @@ import java.util.SplittableRandom;
  * <p>The inner quantizer's loss terms act in the code space; {@link #codes} applies W_out, so decoding
  * indices gives the vectors the decoder saw. Indices are the inner quantizer's.
  */
-public final class ProjectedQuantizer implements Quantizer {
-    private final ProjectedQuantizerConfig config;
-    private final String prefix;
+public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantizerConfig> {
     private final Quantizer inner;
     private final LinearMap projectIn, projectOut;
 
     public ProjectedQuantizer(ProjectedQuantizerConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         this.inner = config.inner().create(prefix + "inner.", seed + 1);
         int big = config.dim(), small = config.inner().dim();
         SplittableRandom r = new SplittableRandom(seed);
@@ -39,23 +36,8 @@ public final class ProjectedQuantizer implements Quantizer {
     }
 
     @Override
-    public ProjectedQuantizerConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return inner.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
     }
 
     @Override

@@ -32,17 +32,14 @@ import java.util.SplittableRandom;
  * <p>Options: one codebook shared by all stages (one quantizer applied Q times, updated from all stages'
  * assignments), and residual FSQ scaling (stage l quantizes the residual times (L_j − 1)^l per channel).
  */
-public final class ResidualQuantizer implements Quantizer {
-    private final ResidualQuantizerConfig config;
-    private final String prefix;
+public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizerConfig> {
     private final List<Quantizer> stages;
     private final List<Quantizer> distinct;   // the stages' quantizers, once each (one when the codebook is shared)
     private final INDArray[] scales;          // [1, D] per stage, or null: stage l sees the residual divided by scales[l]
     private final SplittableRandom random;
 
     public ResidualQuantizer(ResidualQuantizerConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         List<Quantizer> list = new ArrayList<>();
         Quantizer shared = config.sharedCodebook() ? config.stage().create(prefix + "shared.", seed + 7919L) : null;
         for (int s = 0; s < config.stages(); s++)
@@ -102,23 +99,8 @@ public final class ResidualQuantizer implements Quantizer {
     }
 
     @Override
-    public ResidualQuantizerConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return stages.get(0).codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
     }
 
     @Override

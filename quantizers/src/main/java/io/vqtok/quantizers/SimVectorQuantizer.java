@@ -23,16 +23,13 @@ import java.util.SplittableRandom;
  * mean‖sg(z) − q‖² (trains W) and {@code commitment} = β·mean‖z − sg(q)‖². {@link #codes} applies W, so
  * decoding indices gives the vectors the decoder saw in training.
  */
-public final class SimVectorQuantizer implements Quantizer {
-    private final SimVqConfig config;
-    private final String prefix;
+public final class SimVectorQuantizer extends AbstractQuantizer<SimVqConfig> {
     private final INDArray frozen;
     private final INDArray w;
     private final INDArray b;
 
     public SimVectorQuantizer(SimVqConfig config, String prefix, long seed) {
-        this.config = config;
-        this.prefix = prefix;
+        super(config, prefix);
         int d = config.dim();
         this.frozen = CodebookInit.NORMAL.initial(config.codebookSize(), d, seed);
         this.w = RandomArrays.uniform(new SplittableRandom(seed ^ 0x51a7L), 1 / Math.sqrt(d), d, d);
@@ -40,28 +37,8 @@ public final class SimVectorQuantizer implements Quantizer {
     }
 
     @Override
-    public SimVqConfig config() {
-        return config;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    @Override
     public int codebookSize() {
         return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
     }
 
     /** The effective codebook C·W (+ b) {@code [K, D]}, computed from the current state. */

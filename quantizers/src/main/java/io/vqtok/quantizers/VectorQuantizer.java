@@ -28,9 +28,9 @@ import java.util.Map;
  * <p>The quantizer may be applied several times in one graph (residual stages sharing a codebook): every
  * application reads the same codebook variable, and {@link #afterStep} updates from all of them at once.
  */
-public class VectorQuantizer implements Quantizer {
-    protected final VectorQuantizerConfig config;
-    protected final String prefix;
+public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
+    /** The nearest-neighbour settings (for a Sinkhorn quantizer, derived from its configuration). */
+    protected final VectorQuantizerConfig settings;
     protected final long seed;
     protected final INDArray codebook;
     protected final INDArray usage;
@@ -39,48 +39,25 @@ public class VectorQuantizer implements Quantizer {
     protected final INDArray clusterUsage;
     private final Observed observed = new Observed();
 
-    private final QuantizerConfig described;
-
     public VectorQuantizer(VectorQuantizerConfig config, String prefix, long seed) {
         this(config, config, prefix, seed);
     }
 
     /** A nearest-neighbour quantizer with {@code config}'s settings that reports {@code described} as its configuration. */
     protected VectorQuantizer(VectorQuantizerConfig config, QuantizerConfig described, String prefix, long seed) {
-        this.config = config;
-        this.described = described;
-        this.prefix = prefix;
+        super(described, prefix);
+        this.settings = config;
         this.seed = seed;
-        this.codebook = config.init().initial(config.codebookSize(), config.dim(), seed);
-        this.usage = Nd4j.zeros(DataType.FLOAT, config.codebookSize());
-        this.reseeder = new DeadCodeReseeder(config.reseed(), seed ^ 0x5eed5eedL);
-        this.clustering = config.clustering().enabled() ? new ClusteredCodebook(config.clustering(), seed ^ 0xc1a5L) : null;
-        this.clusterUsage = Nd4j.zeros(DataType.FLOAT, config.codebookSize());
-    }
-
-    @Override
-    public QuantizerConfig config() {
-        return described;
-    }
-
-    @Override
-    public String prefix() {
-        return prefix;
+        this.codebook = settings.init().initial(settings.codebookSize(), settings.dim(), seed);
+        this.usage = Nd4j.zeros(DataType.FLOAT, settings.codebookSize());
+        this.reseeder = new DeadCodeReseeder(settings.reseed(), seed ^ 0x5eed5eedL);
+        this.clustering = settings.clustering().enabled() ? new ClusteredCodebook(settings.clustering(), seed ^ 0xc1a5L) : null;
+        this.clusterUsage = Nd4j.zeros(DataType.FLOAT, settings.codebookSize());
     }
 
     @Override
     public int codebookSize() {
-        return config.codebookSize();
-    }
-
-    @Override
-    public int dim() {
-        return config.dim();
-    }
-
-    @Override
-    public int indexChannels() {
-        return 1;
+        return settings.codebookSize();
     }
 
     /** The live codebook {@code [K, D]}. */
@@ -94,7 +71,7 @@ public class VectorQuantizer implements Quantizer {
         SDVariable values = sd.hasVariable(prefix + "codebook.values") ? sd.getVariable(prefix + "codebook.values")
                 : GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
         SDVariable x = z;
-        if (config.cosine()) {
+        if (settings.cosine()) {
             x = GraphOps.l2Normalize(sd, z);
             e = GraphOps.l2Normalize(sd, e);
             values = GraphOps.l2Normalize(sd, values);
@@ -103,8 +80,8 @@ public class VectorQuantizer implements Quantizer {
         SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), x, e, idx, codebookSize()));
-        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, config.beta()));
-        boolean observes = config.reseed().enabled() || clustering != null;
+        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, settings.beta()));
+        boolean observes = settings.reseed().enabled() || clustering != null;
         return new GraphQuantization(estimate(sd, x, q), idx, losses, observes ? observed.add(sd, x, idx) : List.of());
     }
 
@@ -120,24 +97,24 @@ public class VectorQuantizer implements Quantizer {
 
     @Override
     public void initialize(INDArray z) {
-        INDArray fitted = config.init().fromData(config.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, config.kmeansIterations());
+        INDArray fitted = settings.init().fromData(settings.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, settings.kmeansIterations());
         if (fitted != null) codebook.assign(fitted);
     }
 
     @Override
     public int afterStep(long step, Map<String, INDArray> observed) {
-        if (!config.reseed().enabled() && clustering == null) return 0;
+        if (!settings.reseed().enabled() && clustering == null) return 0;
         Observed.Batch batch = this.observed.collect(prefix, observed);
         INDArray z = batch.z();
         int[] indices = batch.indices();
         if (clustering != null) clustering.step(codebook, clusterUsage, z, indices);
-        return config.reseed().enabled() ? reseeder.step(step, codebook, usage, z, indices).length : 0;
+        return settings.reseed().enabled() ? reseeder.step(step, codebook, usage, z, indices).length : 0;
     }
 
     @Override
     public INDArray indices(INDArray z) {
         INDArray x = z.castTo(codebook.dataType());
-        if (config.cosine()) return Distances.nearest(Distances.normalizeRows(x), Distances.normalizeRows(codebook)).reshape(z.size(0), 1);
+        if (settings.cosine()) return Distances.nearest(Distances.normalizeRows(x), Distances.normalizeRows(codebook)).reshape(z.size(0), 1);
         return Distances.nearest(x, codebook).reshape(z.size(0), 1);
     }
 
@@ -145,7 +122,7 @@ public class VectorQuantizer implements Quantizer {
     public INDArray codes(INDArray indices) {
         INDArray idx = checkIndices(indices);
         INDArray rows = Nd4j.pullRows(codebook, 1, idx.reshape(-1).toIntVector());
-        return config.cosine() ? Distances.normalizeRows(rows) : rows;
+        return settings.cosine() ? Distances.normalizeRows(rows) : rows;
     }
 
     @Override

@@ -1,0 +1,123 @@
+package io.vqtok.autoencoders;
+
+import java.util.Arrays;
+
+/**
+ * Shape of the 1-D convolutional waveform encoder/decoder (SoundStream, Zeghidour et al. 2021; EnCodec,
+ * Défossez et al. 2022, without the LSTM and the adversarial losses).
+ *
+ * <p>Encoder: a k=7 conv to {@code baseChannels}; then per stride s_i, {@code residualUnits} residual units
+ * (ELU, k=7 conv with dilation 3^j, ELU, k=1 conv, skip) and an ELU + strided conv (kernel 2s_i, or 2s_i − 1 for
+ * odd s_i) doubling the channels; then ELU and a k=3 conv to {@code latentDim}. The decoder mirrors it with
+ * transposed convs. Waveforms are {@code [N, 1, 1, samples]} (NCHW with height 1, values in [−1, 1]); latents
+ * are {@code [N, latentDim, 1, samples / hop]} with hop = ∏ strides, i.e. sampleRate / hop latent frames per second.
+ *
+ * @param sampleRate    samples per second the model works at
+ * @param segment       samples per training crop, a multiple of the hop (inference takes any multiple of the hop)
+ * @param baseChannels  channels at the full sample rate; doubled after every stride (capped at 512)
+ * @param strides       the downsampling strides, each in [2, 16]; their product is the hop (e.g. 2,4,5,8 = 320)
+ * @param residualUnits residual units before each downsampling (and after each upsampling), 0 to 3
+ * @param latentDim     D, the dimension of each latent frame (the quantizer's input)
+ */
+public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChannels, int[] strides, int residualUnits, int latentDim)
+        implements AutoencoderConfig {
+    public AudioAutoencoderConfig {
+        check(sampleRate >= 1000 && sampleRate <= 192000, "sample rate must be in [1000, 192000] Hz, got " + sampleRate);
+        check(strides != null && strides.length >= 1 && strides.length <= 6, "1 to 6 strides are needed, got "
+                + (strides == null ? "none" : Arrays.toString(strides)));
+        strides = strides.clone();
+        long hop = 1;
+        for (int s : strides) {
+            check(s >= 2 && s <= 16, "every stride must be in [2, 16], got " + Arrays.toString(strides));
+            hop *= s;
+        }
+        check(hop <= 4096, "total stride " + hop + " is above 4096");
+        check(segment >= hop && segment % hop == 0, "segment of " + segment + " samples must be a positive multiple of the hop " + hop);
+        check(baseChannels >= 1 && baseChannels <= 256, "base channels must be in [1, 256], got " + baseChannels);
+        check(residualUnits >= 0 && residualUnits <= 3, "residual units must be in [0, 3], got " + residualUnits);
+        check(latentDim >= 1, "latent dimension must be >= 1, got " + latentDim);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    /** 16 kHz speech: 0.5 s segments, 16 base channels, strides 2,4,5,8 (hop 320, 50 frames/s), one residual unit per stage. */
+    public static AudioAutoencoderConfig speech16k(int latentDim) {
+        return new AudioAutoencoderConfig(16000, 8000, 16, new int[]{2, 4, 5, 8}, 1, latentDim);
+    }
+
+    @Override
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** Samples per latent frame, ∏ strides. */
+    public int hop() {
+        int h = 1;
+        for (int s : strides) h *= s;
+        return h;
+    }
+
+    /** Latent frames per second. */
+    public double frameRate() {
+        return sampleRate / (double) hop();
+    }
+
+    /** Channels after i strides (0 = at the full sample rate). */
+    public int stageChannels(int i) {
+        return Math.min(512, baseChannels << i);
+    }
+
+    /** Kernel of the conv with stride s: 2s, or 2s − 1 for odd s, so that length / s frames come out exactly. */
+    static int kernel(int s) {
+        return 2 * s - (s % 2);
+    }
+
+    @Override
+    public int channels() {
+        return 1;
+    }
+
+    @Override
+    public int height() {
+        return 1;
+    }
+
+    @Override
+    public int width() {
+        return segment;
+    }
+
+    @Override
+    public int latentHeight() {
+        return 1;
+    }
+
+    @Override
+    public int latentWidth() {
+        return segment / hop();
+    }
+
+    @Override
+    public AudioAutoencoder create(long seed) {
+        return new AudioAutoencoder(this, seed);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AudioAutoencoderConfig c && c.sampleRate == sampleRate && c.segment == segment && c.baseChannels == baseChannels
+                && Arrays.equals(c.strides, strides) && c.residualUnits == residualUnits && c.latentDim == latentDim;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((((sampleRate * 31 + segment) * 31 + baseChannels) * 31 + Arrays.hashCode(strides)) * 31 + residualUnits) * 31 + latentDim;
+    }
+
+    @Override
+    public String toString() {
+        return "AudioAutoencoderConfig[sampleRate=" + sampleRate + ", segment=" + segment + ", baseChannels=" + baseChannels
+                + ", strides=" + Arrays.toString(strides) + ", residualUnits=" + residualUnits + ", latentDim=" + latentDim + "]";
+    }
+}

@@ -1,0 +1,201 @@
+package io.vqtok.autoencoders;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * An audio tokenizer (SoundStream/EnCodec-style): 1-D conv encoder, quantizer (typically residual), decoder.
+ *
+ * <p>{@link #encode} maps a mono waveform at {@link #sampleRate()} (floats in [−1, 1], any length; zero-padded
+ * to a multiple of the hop) to INT32 codes {@code [F]}, or {@code [F, Q]} for a Q-stage residual quantizer, with
+ * F = ⌈samples / hop⌉ frames; {@link #decode} maps codes back to F·hop samples, optionally with only the first
+ * n residual stages (a lower bitrate). Training batches are waveforms {@code [N, 1, 1, segment]}.
+ *
+ * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@value #CONTEXT_FRAMES} frames of
+ * context on each side, all of one shape: memory stays bounded, and this stack runs a shape it has seen several
+ * times faster than a new one.
+ */
+public final class AudioTokenizer extends Tokenizer {
+    /**
+     * Latent frames of context on each side of a window: beyond the encoder's and decoder's receptive fields, so
+     * windowed coding equals coding the whole signal (up to the zero padding at its two ends).
+     */
+    static final int CONTEXT_FRAMES = 4;
+    /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
+    static final double WINDOW_SECONDS = 1;
+    private final AudioAutoencoder autoencoder;
+    private SameDiff encoderGraph;
+    private SameDiff decoderGraph;
+
+    AudioTokenizer(TokenizerConfig config, long seed) {
+        super(config, seed);
+        if (!(config.autoencoder() instanceof AudioAutoencoderConfig a))
+            throw new IllegalArgumentException("an audio tokenizer needs an audio autoencoder, got " + config.autoencoder());
+        this.autoencoder = a.create(seed);
+    }
+
+    /** A freshly initialised tokenizer. */
+    public static AudioTokenizer create(TokenizerConfig config, long seed) {
+        return new AudioTokenizer(config, seed);
+    }
+
+    /** Loads an audio tokenizer saved by {@link #save}. */
+    public static AudioTokenizer load(Path file) throws IOException {
+        Tokenizer t = Tokenizer.load(file);
+        if (t instanceof AudioTokenizer a) return a;
+        throw new ModelFormatException(file + ": an image tokenizer, not an audio one (load it with ImageTokenizer.load or Tokenizer.load)");
+    }
+
+    @Override
+    public AudioAutoencoder autoencoder() {
+        return autoencoder;
+    }
+
+    public AudioAutoencoderConfig autoencoderConfig() {
+        return autoencoder.config();
+    }
+
+    public int sampleRate() {
+        return autoencoder.config().sampleRate();
+    }
+
+    /** Samples per code frame. */
+    public int hop() {
+        return autoencoder.config().hop();
+    }
+
+    /** Frames coded per window (besides the context). */
+    int coreFrames() {
+        return Math.max(1, (int) Math.round(WINDOW_SECONDS * sampleRate() / hop()));
+    }
+
+    /** Code frames for a waveform of {@code samples} samples. */
+    public int frames(int samples) {
+        return (samples + hop() - 1) / hop();
+    }
+
+    /** Bitrate in kbit/s when decoding with {@code stages} index channels: frames/s · stages · log2(K) / 1000. */
+    public double kbps(int stages) {
+        return autoencoder.config().frameRate() * stages * (Math.log(quantizer.codebookSize()) / Math.log(2)) / 1000;
+    }
+
+    @Override
+    public INDArray latentRows(INDArray batch) {
+        return flatten(latents(batch));
+    }
+
+    /** Encoder outputs {@code [N, D, 1, T / hop]} of waveforms {@code [N, 1, 1, T]} (T a multiple of the hop). */
+    public INDArray latents(INDArray waves) {
+        long[] s = waves.shape();
+        if (s.length != 4 || s[1] != 1 || s[2] != 1 || s[3] < hop() || s[3] % hop() != 0)
+            throw new IllegalArgumentException("waveforms of shape " + Arrays.toString(s) + " do not match [N, 1, 1, T] with T a positive multiple of the hop "
+                    + hop());
+        if (encoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 1, 1, -1);
+            autoencoder.encode(sd, x).rename("z");
+            encoderGraph = sd;
+        }
+        return encoderGraph.output(Map.of("x", waves.castTo(DataType.FLOAT)), "z").get("z").dup();
+    }
+
+    /** Codes {@code [F]} or {@code [F, Q]} of a mono waveform. */
+    public INDArray encode(float[] samples) {
+        INDArray rows = latentFrames(samples);
+        int f = (int) rows.size(0);
+        INDArray idx = quantizer.indices(rows);
+        return quantizer.indexChannels() == 1 ? idx.reshape(f) : idx.reshape(f, quantizer.indexChannels());
+    }
+
+    /** Encoder outputs {@code [F, D]} of a mono waveform, computed window by window. */
+    public INDArray latentFrames(float[] samples) {
+        checkFinite(samples);
+        int f = frames(samples.length);
+        int core = coreFrames(), hop = hop();
+        INDArray rows = Nd4j.create(DataType.FLOAT, f, quantizer.dim());
+        float[] window = new float[(core + 2 * CONTEXT_FRAMES) * hop];
+        for (int f0 = 0; f0 < f; f0 += core) {
+            java.util.Arrays.fill(window, 0f);
+            int from = (f0 - CONTEXT_FRAMES) * hop;
+            int lo = Math.max(0, from), hi = Math.min(samples.length, from + window.length);
+            if (hi > lo) System.arraycopy(samples, lo, window, lo - from, hi - lo);
+            INDArray z = latents(Nd4j.create(window, new long[]{1, 1, 1, window.length}, 'c'));   // [1, D, 1, core + 2·ctx]
+            int n = Math.min(core, f - f0);
+            INDArray frames = z.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0),
+                    NDArrayIndex.interval(CONTEXT_FRAMES, CONTEXT_FRAMES + n));                       // [D, n]
+            rows.get(NDArrayIndex.interval(f0, f0 + n), NDArrayIndex.all()).assign(frames.transpose());
+        }
+        return rows;
+    }
+
+    /** The waveform (F·hop samples) of codes {@code [F]} or {@code [F, Q]}, decoded with all index channels. */
+    public float[] decode(INDArray codes) {
+        return decode(codes, quantizer.indexChannels());
+    }
+
+    /** The waveform decoded with the first {@code stages} residual stages. */
+    public float[] decode(INDArray codes, int stages) {
+        int c = quantizer.indexChannels();
+        long[] s = codes.shape();
+        boolean ok = c == 1 ? (s.length == 1 || s.length == 2 && s[1] == 1) : s.length == 2 && s[1] == c;
+        if (!ok || s[0] < 1)
+            throw new IllegalArgumentException("codes of shape " + Arrays.toString(s) + " do not match [F" + (c == 1 ? "" : ", " + c) + "]");
+        int f = (int) s[0], core = coreFrames(), hop = hop();
+        INDArray vectors = quantizer.codes(codes.reshape(f, c), stages);                      // [F, D]
+        float[] out = new float[f * hop];
+        INDArray window = Nd4j.create(DataType.FLOAT, 1, quantizer.dim(), 1, core + 2 * CONTEXT_FRAMES);
+        for (int f0 = 0; f0 < f; f0 += core) {
+            window.assign(0);
+            int from = f0 - CONTEXT_FRAMES;
+            int lo = Math.max(0, from), hi = Math.min(f, from + core + 2 * CONTEXT_FRAMES);
+            window.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.interval(lo - from, hi - from))
+                    .assign(vectors.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()).transpose());
+            float[] y = decodeLatents(window).data().asFloat();
+            int n = Math.min(core, f - f0);
+            System.arraycopy(y, CONTEXT_FRAMES * hop, out, f0 * hop, n * hop);
+        }
+        return out;
+    }
+
+    /** Waveforms {@code [N, 1, 1, F·hop]} of quantized latents {@code [N, D, 1, F]}. */
+    public INDArray decodeLatents(INDArray latents) {
+        if (decoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, quantizer.dim(), 1, -1);
+            autoencoder.decode(sd, q).rename("xhat");
+            decoderGraph = sd;
+        }
+        return decoderGraph.output(Map.of("q", latents.castTo(DataType.FLOAT)), "xhat").get("xhat").dup();
+    }
+
+    /** decode(encode(samples)) trimmed to the input's length, with the first {@code stages} stages. */
+    public float[] reconstruct(float[] samples, int stages) {
+        return Arrays.copyOf(decode(encode(samples), stages), samples.length);
+    }
+
+    @Override
+    Map<String, SDVariable> extraLosses(SameDiff sd, SDVariable x, SDVariable xhat, TrainConfig train) {
+        if (train.spectralLoss() == 0) return Map.of();
+        int longest = SpectralLoss.DEFAULT_RESOLUTIONS[SpectralLoss.DEFAULT_RESOLUTIONS.length - 1][0];
+        if (autoencoder.config().segment() < longest)
+            throw new IllegalArgumentException("the spectral loss needs segments of at least " + longest + " samples, got "
+                    + autoencoder.config().segment());
+        SDVariable l = SpectralLoss.multiResolution(sd, "loss.spectral_raw", x, xhat, SpectralLoss.DEFAULT_RESOLUTIONS);
+        return Map.of("spectral", l.mul("loss.spectral", train.spectralLoss()));
+    }
+
+    private static void checkFinite(float[] samples) {
+        if (samples.length == 0) throw new IllegalArgumentException("cannot encode an empty waveform");
+        for (int i = 0; i < samples.length; i++)
+            if (!Float.isFinite(samples[i])) throw new IllegalArgumentException("waveform sample " + i + " is " + samples[i] + " (expected finite values)");
+    }
+}

@@ -1,0 +1,107 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.quantizers.Quantizer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A tokenizer (VQ-VAE): an encoder, a quantizer and a decoder, with the provenance of its training. The
+ * modalities differ in their data layout ({@link ImageTokenizer}: images {@code [N, C, H, W]};
+ * {@link AudioTokenizer}: waveforms); training ({@link TokenizerTrainer}), saving and loading are shared.
+ */
+public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
+    final TokenizerConfig config;
+    final Quantizer quantizer;
+    Provenance provenance;
+
+    Tokenizer(TokenizerConfig config, long seed) {
+        this.config = config;
+        this.quantizer = config.quantizer().create("quantizer.", seed + 1);
+        this.provenance = Provenance.untrained(seed);
+    }
+
+    public TokenizerConfig config() {
+        return config;
+    }
+
+    /** The encoder/decoder pair. */
+    public abstract Autoencoder autoencoder();
+
+    public Quantizer quantizer() {
+        return quantizer;
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    void provenance(Provenance p) {
+        this.provenance = p;
+    }
+
+    /** Every array to persist: autoencoder parameters, then quantizer parameters and buffers. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder().parameters());
+        all.putAll(quantizer.state());
+        return all;
+    }
+
+    /** Trainable parameters: autoencoder and quantizer. */
+    public Map<String, INDArray> trainableParameters() {
+        Map<String, INDArray> all = new LinkedHashMap<>(autoencoder().parameters());
+        all.putAll(quantizer.parameters());
+        return all;
+    }
+
+    /** Encoder outputs of a training batch {@code [N, C, H, W]} as rows {@code [N·h·w, D]} in NHW order. */
+    public abstract INDArray latentRows(INDArray batch);
+
+    /**
+     * Extra loss terms of this modality's training objective, added to the reconstruction MSE (none by default).
+     * x and xhat are {@code [N, C, H, W]}.
+     */
+    Map<String, SDVariable> extraLosses(SameDiff sd, SDVariable x, SDVariable xhat, TrainConfig train) {
+        if (train.spectralLoss() > 0)
+            throw new IllegalArgumentException("the spectral loss applies to audio tokenizers only");
+        return Map.of();
+    }
+
+    /** Latents {@code [N, D, h, w]} as rows {@code [N·h·w, D]} in NHW order. */
+    public static INDArray flatten(INDArray latents) {
+        long d = latents.size(1);
+        return latents.permute(0, 2, 3, 1).dup('c').reshape(-1, d);
+    }
+
+    /** Saves config, provenance and all arrays to one file (written to a temporary file, then renamed). */
+    public void save(Path file) throws IOException {
+        ModelFile.write(file, this);
+    }
+
+    /** Loads a tokenizer of either modality saved by {@link #save}; gives identical codes to the saved one. */
+    public static Tokenizer load(Path file) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        Tokenizer t = c.config().autoencoder() instanceof AudioAutoencoderConfig
+                ? new AudioTokenizer(c.config(), c.provenance().seed()) : new ImageTokenizer(c.config(), c.provenance().seed());
+        t.restore(file, c);
+        return t;
+    }
+
+    void restore(Path file, ModelFile.Contents c) {
+        for (Map.Entry<String, INDArray> e : state().entrySet()) {
+            INDArray src = c.arrays().get(e.getKey());
+            if (src == null) throw new ModelFormatException(file + ": missing array '" + e.getKey() + "'");
+            if (!Arrays.equals(src.shape(), e.getValue().shape()))
+                throw new ModelFormatException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
+                        + ", expected " + Arrays.toString(e.getValue().shape()));
+            e.getValue().assign(src);
+        }
+        provenance = c.provenance();
+    }
+}

@@ -1,0 +1,149 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.codebook.CodebookInit;
+import io.vqtok.quantizers.EmaQuantizerConfig;
+import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.VectorQuantizerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class AudioTokenizerTest {
+    /** 8 kHz, hop 32 (strides 4, 8), small channels: fast enough for unit tests. */
+    private static final AudioAutoencoderConfig SMALL = new AudioAutoencoderConfig(8000, 2048, 4, new int[]{4, 8}, 1, 8);
+
+    private static AudioTokenizer tokenizer(int stages) {
+        return AudioTokenizer.create(new TokenizerConfig(SMALL, new ResidualQuantizerConfig(
+                EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), stages)), 3);
+    }
+
+    /** Tones with random pitch and amplitude, [n, 1, 1, length]. */
+    private static INDArray tones(int n, int length, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * length];
+        for (int i = 0; i < n; i++) {
+            double f = 100 + r.nextDouble() * 900, a = 0.2 + 0.5 * r.nextDouble(), ph = r.nextDouble() * 6;
+            for (int j = 0; j < length; j++) x[i * length + j] = (float) (a * Math.sin(2 * Math.PI * f * j / 8000 + ph));
+        }
+        return Nd4j.create(x, new long[]{n, 1, 1, length}, 'c');
+    }
+
+    @Test
+    void everyStrideLayoutEncodesLengthOverHopFramesAndDecodesBackToTheLength() {
+        for (int[] strides : List.of(new int[]{2, 4, 5, 8}, new int[]{4, 4, 4}, new int[]{3, 5}, new int[]{2})) {
+            int hop = 1;
+            for (int s : strides) hop *= s;
+            AudioAutoencoderConfig c = new AudioAutoencoderConfig(16000, hop * 4, 4, strides, 1, 6);
+            AudioAutoencoder ae = c.create(1);
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 1, 1, -1);
+            SDVariable z = ae.encode(sd, x).rename("z");
+            ae.decode(sd, z).rename("y");
+            INDArray in = Nd4j.rand(DataType.FLOAT, 2, 1, 1, hop * 7);
+            var out = sd.output(java.util.Map.of("x", in), "z", "y");
+            assertThat(out.get("z").shape()).as(java.util.Arrays.toString(strides)).containsExactly(2, 6, 1, 7);
+            assertThat(out.get("y").shape()).as(java.util.Arrays.toString(strides)).containsExactly(2, 1, 1, hop * 7);
+        }
+    }
+
+    @Test
+    void windowedEncodingEqualsEncodingTheWholeSignal() {
+        AudioTokenizer t = tokenizer(2);
+        int frames = 3 * t.coreFrames() + 7;   // several windows, the last one partial
+        INDArray x = tones(1, frames * t.hop(), 5);
+        INDArray whole = Tokenizer.flatten(t.latents(x));                          // [F, D]
+        INDArray windowed = t.latentFrames(x.data().asFloat());
+        assertThat(windowed.shape()).containsExactly(frames, 8);
+        // the context covers the receptive field, so frames away from the signal's two ends agree exactly
+        int edge = AudioTokenizer.CONTEXT_FRAMES;
+        INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+        INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+        assertThat(a.equalsWithEps(b, 1e-4)).isTrue();
+    }
+
+    @Test
+    void codesHaveOneRowPerFrameAndDecodeToWholeFrames() {
+        AudioTokenizer t = tokenizer(3);
+        float[] x = tones(1, 1000, 2).data().asFloat();               // not a multiple of the hop (32)
+        INDArray codes = t.encode(x);
+        assertThat(codes.shape()).containsExactly(32, 3);              // ⌈1000 / 32⌉
+        assertThat(codes.dataType()).isEqualTo(DataType.INT32);
+        assertThat(t.decode(codes)).hasSize(32 * 32);
+        assertThat(t.decode(codes, 1)).hasSize(32 * 32);
+        assertThat(t.reconstruct(x, 3)).hasSize(1000);
+        // bitrate: 8000/32 = 250 frames/s, 4 bits per stage
+        assertThat(t.kbps(2)).isCloseTo(250 * 2 * 4 / 1000.0, within(1e-9));
+        assertThatThrownBy(() -> t.decode(Nd4j.zeros(DataType.INT32, 5, 2))).hasMessageContaining("do not match [F, 3]");
+        assertThatThrownBy(() -> t.decode(codes, 4)).hasMessageContaining("number of stages");
+        float[] bad = x.clone();
+        bad[17] = Float.NaN;
+        assertThatThrownBy(() -> t.encode(bad)).hasMessageContaining("sample 17").hasMessageContaining("NaN");
+    }
+
+    @Test
+    void trainingWithTheSpectralLossReducesBothLosses() {
+        AudioTokenizer t = AudioTokenizer.create(new TokenizerConfig(SMALL, VectorQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA)), 4);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(30, 4, 3e-3, 4, 0, 1.0));
+        List<StepReport> reports = new ArrayList<>();
+        int[] i = {0};
+        trainer.train(() -> tones(4, 2048, 10 + i[0]++ % 4), "tones", reports::add);
+        StepReport first = reports.get(0), last = reports.get(reports.size() - 1);
+        assertThat(first.terms()).containsKey("spectral");
+        assertThat(last.terms().get("spectral")).isLessThan(first.terms().get("spectral"));
+        assertThat(last.reconstruction()).isLessThan(first.reconstruction());
+        assertThatThrownBy(() -> new TokenizerTrainer(ImageTokenizer.create(new TokenizerConfig(ImageAutoencoderConfig.fashionMnist(8),
+                VectorQuantizerConfig.of(16, 8)), 1), new TrainConfig(1, 1, 1e-3, 0, 0, 1.0))).hasMessageContaining("audio tokenizers only");
+    }
+
+    @Test
+    void spectralLossOfASignalAgainstTwiceItIsOnePlusLnTwo() {
+        SameDiff sd = SameDiff.create();
+        // white noise: every bin is far above the 1e-7 power floor (pure tones leave most bins below it)
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 1, 1, 4096).muli(0.3);
+        SDVariable a = sd.constant(x), b = sd.constant(x.mul(2));
+        double same = SpectralLoss.multiResolution(sd, "same", a, a, SpectralLoss.DEFAULT_RESOLUTIONS).eval().getDouble(0);
+        double twice = SpectralLoss.multiResolution(sd, "twice", a, b, SpectralLoss.DEFAULT_RESOLUTIONS).eval().getDouble(0);
+        assertThat(same).isCloseTo(0, within(1e-6));
+        // spectral convergence ‖|S| − 2|S|‖/‖|S|‖ = 1 and mean |log|S| − log 2|S|| = ln 2 (up to the 1e-7 power floor)
+        assertThat(twice).isCloseTo(1 + Math.log(2), within(1e-2));
+    }
+
+    @Test
+    void saveLoadGivesIdenticalCodesAndModalityChecks(@TempDir Path dir) throws IOException {
+        AudioTokenizer t = tokenizer(2);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(3, 2, 1e-3, 1, 0));
+        trainer.train(() -> tones(2, 2048, 1), "tones", r -> { });
+        Path file = dir.resolve("a.vqt");
+        t.save(file);
+        Tokenizer loaded = Tokenizer.load(file);
+        assertThat(loaded).isInstanceOf(AudioTokenizer.class);
+        float[] x = tones(1, 3000, 9).data().asFloat();
+        assertThat(((AudioTokenizer) loaded).encode(x)).isEqualTo(t.encode(x));
+        assertThat(loaded.config()).isEqualTo(t.config());
+        assertThat(AudioTokenizer.load(file).provenance().steps()).isEqualTo(3);
+        assertThatThrownBy(() -> ImageTokenizer.load(file)).isInstanceOf(ModelFormatException.class).hasMessageContaining("audio tokenizer");
+    }
+
+    @Test
+    void configRejectsBadShapes() {
+        assertThatThrownBy(() -> new AudioAutoencoderConfig(16000, 1000, 16, new int[]{2, 4, 5, 8}, 1, 64)).hasMessageContaining("multiple of the hop 320");
+        assertThatThrownBy(() -> new AudioAutoencoderConfig(16000, 3200, 16, new int[]{1, 4}, 1, 64)).hasMessageContaining("stride");
+        assertThatThrownBy(() -> new AudioAutoencoderConfig(100, 3200, 16, new int[]{4}, 1, 64)).hasMessageContaining("sample rate");
+        assertThatThrownBy(() -> new AudioAutoencoderConfig(16000, 3200, 16, new int[]{4}, 9, 64)).hasMessageContaining("residual units");
+    }
+}

@@ -1,0 +1,102 @@
+package io.vqtok.cli;
+
+import io.vqtok.autoencoders.AudioAutoencoderConfig;
+import io.vqtok.autoencoders.AudioTokenizer;
+import io.vqtok.autoencoders.NonFiniteLossException;
+import io.vqtok.autoencoders.TokenizerConfig;
+import io.vqtok.autoencoders.TokenizerTrainer;
+import io.vqtok.autoencoders.TrainConfig;
+import io.vqtok.datasets.Split;
+import io.vqtok.datasets.audio.Audio;
+import io.vqtok.datasets.audio.AudioFolderDataset;
+import io.vqtok.datasets.audio.WavFile;
+import io.vqtok.quantizers.QuantizerConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code vqtok train} on audio: random crops of the training WAVs, then whole-file evaluation of the test split. */
+final class AudioTraining {
+    private AudioTraining() {
+    }
+
+    static TrainCommand.Summary run(TrainCommand c) {
+        int batch = c.batch == null ? 16 : c.batch;
+        QuantizerConfig qc = c.quantizer.toConfig();
+        AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate, c.segment, c.baseChannels == null ? 16 : c.baseChannels,
+                c.strides, c.residualUnits, c.quantizer.dim);
+        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss);
+        AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, c.sampleRate);
+        AudioTokenizer tokenizer = AudioTokenizer.create(new TokenizerConfig(ac, qc), c.seed);
+        TokenizerTrainer trainer = new TokenizerTrainer(tokenizer, tc);
+        System.err.printf("vqtok train: %s on %s, %d steps x %d segments of %.2f s (hop %d, %.1f frames/s), lr %g, seed %d%n",
+                qc.describe(), train.description(), c.steps, batch, c.segment / (double) c.sampleRate, ac.hop(), ac.frameRate(), c.lr, c.seed);
+
+        TrainCommand.Progress progress = c.new Progress(c.steps, "s audio/s", c.segment / (double) c.sampleRate);
+        long wallStart = System.nanoTime();
+        Iterator<float[]> crops = train.cropBatches(batch, c.segment, c.seed);
+        try {
+            trainer.train(() -> Nd4j.create(crops.next(), new long[]{batch, 1, 1, c.segment}, 'c'), train.description(), r -> {
+                progress.step(r);
+                if (c.checkpointEvery > 0 && r.step() % c.checkpointEvery == 0 && r.step() < c.steps) {
+                    c.save(tokenizer);
+                    progress.lastSaved = r.step();
+                }
+            });
+        } catch (NonFiniteLossException e) {
+            progress.close();
+            throw new IllegalStateException(e.getMessage() + (progress.lastSaved > 0 ? "; last good checkpoint (step "
+                    + progress.lastSaved + ") kept in " + c.out : "; no checkpoint had been saved"));
+        }
+        progress.close();
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        c.save(tokenizer);
+
+        AudioFolderDataset test = Data.openAudio(c.data, Split.TEST, c.sampleRate);
+        AudioEval.Result eval = AudioEval.evaluate(tokenizer, test, AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
+        Path wav = siblingWav(c.out);
+        float[] first = test.clip(0);
+        WavFile.write(wav, new Audio(clip(tokenizer.reconstruct(first, tokenizer.quantizer().indexChannels())), c.sampleRate));
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("quantizer", c.quantizer.name);
+        m.put("config", qc.describe());
+        m.put("codebook_size", tokenizer.quantizer().codebookSize());
+        m.put("stages", tokenizer.quantizer().indexChannels());
+        m.put("sample_rate", c.sampleRate);
+        m.put("hop", ac.hop());
+        m.put("steps", c.steps);
+        m.put("batch", batch);
+        m.put("segment", c.segment);
+        m.put("lr", c.lr);
+        m.put("spectral_loss", c.spectralLoss);
+        m.put("seed", c.seed);
+        m.put("train_audio_s_per_s", Json.round(progress.imagesPerSecond(), 2));
+        m.put("train_s", Json.round(wallSeconds, 1));
+        m.put("final_train_loss", Json.round(progress.lastLoss, 6));
+        m.put("codes_reseeded", progress.reseeded);
+        m.put("test", AudioEval.json(eval));
+        m.put("model", c.out.toString());
+        m.put("reconstruction", wav.toString());
+        String human = String.format("trained %s: %d steps in %.1f s, %.1f s of audio per second (compute only), final loss %.5f%n",
+                qc.describe(), c.steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss)
+                + "test: " + AudioEval.human(eval) + "\n"
+                + "model: " + c.out + "   reconstruction of " + test.files().get(0).getFileName() + ": " + wav;
+        return new TrainCommand.Summary(m, human);
+    }
+
+    static float[] clip(float[] x) {
+        float[] y = x.clone();
+        for (int i = 0; i < y.length; i++) y[i] = Math.max(-1f, Math.min(1f, y[i]));
+        return y;
+    }
+
+    static Path siblingWav(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".wav");
+    }
+}

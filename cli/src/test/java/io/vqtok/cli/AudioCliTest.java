@@ -1,0 +1,109 @@
+package io.vqtok.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vqtok.datasets.Npy;
+import io.vqtok.datasets.audio.Audio;
+import io.vqtok.datasets.audio.WavFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static io.vqtok.cli.CliTest.vqtok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** End-to-end audio runs of the vqtok command on a small generated corpus of tones. */
+class AudioCliTest {
+    @TempDir
+    static Path dir;
+    static Path corpus;
+    static Path model;
+
+    static void writeTones(Path folder, int files, long seed) {
+        Random r = new Random(seed);
+        for (int i = 0; i < files; i++) {
+            int n = 3000 + r.nextInt(3000);
+            float[] x = new float[n];
+            double f = 200 + 600 * r.nextDouble();
+            for (int j = 0; j < n; j++) x[j] = (float) (0.5 * Math.sin(2 * Math.PI * f * j / 8000) * Math.exp(-j / 4000.0));
+            WavFile.write(folder.resolve("tone" + i + ".wav"), new Audio(x, 8000));
+        }
+    }
+
+    @BeforeAll
+    static void trainTinyModel() throws IOException {
+        corpus = dir.resolve("tones");
+        Files.createDirectories(corpus.resolve("train"));
+        Files.createDirectories(corpus.resolve("test"));
+        writeTones(corpus.resolve("train"), 6, 1);
+        writeTones(corpus.resolve("test"), 2, 2);
+        model = dir.resolve("a.vqt");
+        CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
+                "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--steps", "3", "--batch", "2",
+                "--out", model.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        assertThat(j.get("hop").asInt()).isEqualTo(32);
+        assertThat(j.get("test").get("files").asInt()).isEqualTo(2);
+        assertThat(j.get("test").get("per_stages")).hasSize(2);
+        assertThat(j.get("test").get("per_stages").get(1).get("kbps").asDouble()).isEqualTo(2.0);   // 250 frames/s × 2 × 4 bits
+        assertThat(j.get("test").get("utilization_per_stage")).hasSize(2);
+        assertThat(j.get("test").get("encode_x_realtime").asDouble()).isPositive();
+        assertThat(WavFile.read(dir.resolve("a.wav")).sampleRate()).isEqualTo(8000);
+    }
+
+    @Test
+    void encodeToAFolderThenDecodeToWavsOfTheOriginalLengths() throws IOException {
+        Path codes = dir.resolve("codes");
+        CliTest.Run enc = vqtok("encode", "--model", model.toString(), "--data", corpus.toString(), "--out", codes.toString());
+        assertThat(enc.code()).as(enc.err()).isZero();
+        assertThat(Files.readAllLines(codes.resolve("index.tsv"))).hasSize(3).first().isEqualTo("file\tsamples\tframes");
+        int[] shape = Npy.readIndexArray(codes.resolve("tone0.npy")).shape();
+        assertThat(shape[1]).isEqualTo(2);
+        Path wavs = dir.resolve("wavs");
+        CliTest.Run dec = vqtok("decode", "--model", model.toString(), "--codes", codes.toString(), "--out", wavs.toString(), "--stages", "1");
+        assertThat(dec.code()).as(dec.err()).isZero();
+        Audio original = WavFile.read(corpus.resolve("test/tone0.wav"));
+        assertThat(WavFile.read(wavs.resolve("tone0.wav")).length()).isEqualTo(original.length());
+        Path one = dir.resolve("one.wav");
+        assertThat(vqtok("decode", "--model", model.toString(), "--codes", codes.resolve("tone1.npy").toString(), "--out", one.toString()).code()).isZero();
+        assertThat(WavFile.read(one).length() % 32).isZero();
+
+        CliTest.Run eval = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1", "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(new ObjectMapper().readTree(eval.out().trim()).get("per_stages")).hasSize(1);
+    }
+
+    @Test
+    void badAudioInputGivesShortErrorsAndNoOutput() throws IOException {
+        Path wrong = dir.resolve("wrong.npy");
+        Npy.writeInts(wrong, new int[12], 4, 3);
+        CliTest.Run shape = vqtok("decode", "--model", model.toString(), "--codes", wrong.toString(), "--out", dir.resolve("w.wav").toString());
+        assertThat(shape.code()).isNotZero();
+        assertThat(shape.err()).contains("do not match the model's [F, 2]").doesNotContain("\tat ");
+        assertThat(dir.resolve("w.wav")).doesNotExist();
+
+        Path range = dir.resolve("range.npy");
+        Npy.writeInts(range, new int[]{0, 1, 16, 2}, 2, 2);
+        CliTest.Run rg = vqtok("decode", "--model", model.toString(), "--codes", range.toString(), "--out", dir.resolve("r.wav").toString());
+        assertThat(rg.err()).contains("out of range");
+        assertThat(dir.resolve("r.wav")).doesNotExist();
+
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken.resolve("train"));
+        Files.createDirectories(broken.resolve("test"));
+        Files.writeString(broken.resolve("train/bad.wav"), "RIFF but not really");
+        CliTest.Run corrupt = vqtok("train", "--data", broken.toString(), "--quantizer", "vq", "--steps", "1", "--out", dir.resolve("b.vqt").toString());
+        assertThat(corrupt.code()).isNotZero();
+        assertThat(corrupt.err()).contains("bad.wav").doesNotContain("\tat ");
+        assertThat(dir.resolve("b.vqt")).doesNotExist();
+
+        CliTest.Run missing = vqtok("eval", "--model", model.toString(), "--data", dir.resolve("nowhere").toString());
+        assertThat(missing.code()).isNotZero();
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Pivots the codebook-size sweep into one Markdown table: test utilization (and MSE) per quantizer and K.
+
+   scripts/sweep-table.py bench/quantizers.json bench/sweep-fsq512.json bench/sweep.json
+Rows of the default table count at K=512 only where the quantizer ran with K=512 there (FSQ's default is 240 codes).
+"""
+import json
+import sys
+
+cells, order, ks = {}, [], set()
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["runs"]:
+        if "error" in r:
+            continue
+        q, k = r["quantizer"], r["codebook_size"]
+        if q not in order:
+            order.append(q)
+        ks.add(k)
+        cells[(q, k)] = r
+ks = sorted(k for k in ks if k in (512, 2048, 8192))
+wanted = ["vq", "ema", "cvq", "simvq", "fsq", "sinkhorn"]
+print("| quantizer | " + " | ".join(f"K={k}: utilization / test MSE" for k in ks) + " |")
+print("|---|" + "---|" * len(ks))
+for q in [w for w in wanted if w in order]:
+    row = []
+    for k in ks:
+        r = cells.get((q, k))
+        row.append(f"{r['test']['utilization']:.3f} / {r['test']['mse']:.5f}" if r else "")
+    print(f"| {q} | " + " | ".join(row) + " |")
