@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Pivots the codebook-size sweep into one Markdown table: test utilization (and MSE) per quantizer and K.
 
-   scripts/sweep-table.py bench/quantizers.json bench/sweep-fsq512.json bench/sweep.json
-Rows of the default table count at K=512 only where the quantizer ran with K=512 there (FSQ's default is 240 codes).
+   scripts/sweep-table.py bench/sweep.json bench/sweep8192.json
 """
 import json
 import sys

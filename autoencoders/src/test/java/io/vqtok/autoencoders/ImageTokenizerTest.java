@@ -154,7 +154,7 @@ class ImageTokenizerTest {
         assertThatThrownBy(() -> ImageTokenizer.load(truncated)).isInstanceOf(ModelFormatException.class).hasMessageContaining("truncated");
 
         Path newer = dir.resolve("newer.vqt");
-        rewriteHeader(good, newer, h -> h.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+        rewriteHeader(good, newer, h -> h.replace("\"formatVersion\" : " + Version.FORMAT_VERSION, "\"formatVersion\" : 99"));
         assertThatThrownBy(() -> ImageTokenizer.load(newer)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("newer vqtok").hasMessageContaining("99");
 
