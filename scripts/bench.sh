@@ -26,7 +26,8 @@ sweep)
 audio)
   [[ -d data/speech/train ]] || scripts/make-speech-corpus.sh
   VQTOK_SKIP_BUILD=1 ./vqtok train --data speech --quantizer rvq --stages 8 --codebook-size 1024 --quantizer-dropout 0.5 \
-    --dropout-per-sample --lr 1e-3 --steps "${2:-1000}" --out "$out/speech.vqt" --json | tee "$out/audio.jsonl"
+    --dropout-per-sample --dead-code-threshold 0.3 --spectral-loss 0.3 --lr 1e-3 --steps "${2:-1000}" --out "$out/speech.vqt" \
+    --json | tee "$out/audio.jsonl"
   ;;
 reference)
   steps=${2:-300}

@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--residual-units", defaultValue = "1", description = "audio: residual units per stride (default: ${DEFAULT-VALUE})")
     int residualUnits;
 
-    @Option(names = "--spectral-loss", defaultValue = "1", description = "audio: weight of the multi-resolution STFT loss (default: ${DEFAULT-VALUE})")
+    @Option(names = "--spectral-loss", defaultValue = "0.3", description = "audio: weight of the multi-resolution STFT loss (default: ${DEFAULT-VALUE})")
     double spectralLoss;
 
     @Option(names = "--downsampling", defaultValue = "4", description = "total stride 2|4|8|16 (default: ${DEFAULT-VALUE})")
