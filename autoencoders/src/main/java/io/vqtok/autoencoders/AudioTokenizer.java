@@ -50,9 +50,7 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Loads an audio tokenizer saved by {@link #save}. */
     public static AudioTokenizer load(Path file) throws IOException {
-        Tokenizer t = Tokenizer.load(file);
-        if (t instanceof AudioTokenizer a) return a;
-        throw new ModelFormatException(file + ": an image tokenizer, not an audio one (load it with ImageTokenizer.load or Tokenizer.load)");
+        return load(file, AudioTokenizer.class);
     }
 
     @Override

@@ -122,9 +122,7 @@ public final class ImageTokenizer extends Tokenizer {
 
     /** Loads an image tokenizer saved by {@link #save}; gives identical codes to the saved one. */
     public static ImageTokenizer load(Path file) throws IOException {
-        Tokenizer t = Tokenizer.load(file);
-        if (t instanceof ImageTokenizer i) return i;
-        throw new ModelFormatException(file + ": an audio tokenizer, not an image one (load it with AudioTokenizer.load or Tokenizer.load)");
+        return load(file, ImageTokenizer.class);
     }
 
     private void checkImages(INDArray images) {

@@ -93,6 +93,14 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
         return t;
     }
 
+    /** Loads a tokenizer that must be of {@code type}; a model of the other modality is a {@link ModelFormatException}. */
+    static <T extends Tokenizer> T load(Path file, Class<T> type) throws IOException {
+        Tokenizer t = load(file);
+        if (type.isInstance(t)) return type.cast(t);
+        throw new ModelFormatException(file + ": " + (t instanceof AudioTokenizer ? "an audio" : "an image") + " tokenizer, not "
+                + (type == AudioTokenizer.class ? "an audio" : "an image") + " one (load it with Tokenizer.load)");
+    }
+
     void restore(Path file, ModelFile.Contents c) {
         for (Map.Entry<String, INDArray> e : state().entrySet()) {
             INDArray src = c.arrays().get(e.getKey());

@@ -36,18 +36,25 @@ final class EvalCommand implements Callable<Integer> {
         if (n < 1 || n > t.quantizer().indexChannels())
             throw new IllegalArgumentException("--stages must be in [1, " + t.quantizer().indexChannels() + "], got " + n);
         EvalResult r = Evaluator.evaluate(t, Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, in.limit), n);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("stages", n);
+        metrics.putAll(Json.eval(r));
+        return print(loaded, d.description(), metrics, Json.human(r));
+    }
+
+    /** One JSON line (model, data, split, codebook size, then the metrics), or the same for people. */
+    private int print(io.vqtok.autoencoders.Tokenizer t, String data, Map<String, Object> metrics, String human) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", in.model.toString());
-            m.put("data", d.description());
+            m.put("data", data);
             m.put("split", in.split);
             m.put("codebook_size", t.quantizer().codebookSize());
-            m.put("stages", n);
-            m.putAll(Json.eval(r));
+            m.putAll(metrics);
             System.out.println(Json.line(m));
         } else {
-            System.out.println(t.config().quantizer().describe() + " on " + d.description());
-            System.out.println(Json.human(r));
+            System.out.println(t.config().quantizer().describe() + " on " + data);
+            System.out.println(human);
         }
         return 0;
     }
@@ -56,18 +63,6 @@ final class EvalCommand implements Callable<Integer> {
         io.vqtok.datasets.audio.AudioFolderDataset d = Data.openAudio(in.data, Split.parse(in.split), t.sampleRate());
         java.util.List<Integer> counts = stages == null ? AudioEval.defaultStages(t.quantizer().indexChannels()) : java.util.List.of(stages);
         AudioEval.Result r = AudioEval.evaluate(t, d, counts, in.limit);
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", in.model.toString());
-            m.put("data", d.description());
-            m.put("split", in.split);
-            m.put("codebook_size", t.quantizer().codebookSize());
-            m.putAll(AudioEval.json(r));
-            System.out.println(Json.line(m));
-        } else {
-            System.out.println(t.config().quantizer().describe() + " on " + d.description());
-            System.out.println(AudioEval.human(r));
-        }
-        return 0;
+        return print(t, d.description(), AudioEval.json(r), AudioEval.human(r));
     }
 }
