@@ -64,7 +64,7 @@ public final class QuantizerOptions {
     Double deadCodeThreshold;
 
     @Option(names = "--anchor", paramLabel = "A",
-            description = "online clustering anchors: closest | random | probrandom (default closest for cvq; with ema, enables online clustering of the EMA codebook)")
+            description = "online clustering anchors: closest | random | probrandom (default random for cvq; with ema, enables online clustering of the EMA codebook)")
     String anchor;
 
     @Option(names = "--estimator", paramLabel = "E", description = "simvq: gradient estimator, ste | rotation (default ste)")
@@ -205,7 +205,7 @@ public final class QuantizerOptions {
     }
 
     private ClusteredCodebookConfig.Anchor anchor() {
-        String a = anchor == null ? "closest" : anchor;
+        String a = anchor == null ? "random" : anchor;
         ClusteredCodebookConfig.Anchor parsed;
         try {
             parsed = ClusteredCodebookConfig.Anchor.valueOf(a.toUpperCase(Locale.ROOT));

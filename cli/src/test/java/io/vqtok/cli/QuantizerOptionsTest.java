@@ -39,6 +39,9 @@ class QuantizerOptionsTest {
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--anchor", "random")).clustering().enabled()).isTrue();
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema")).clustering().enabled()).isFalse();
         assertThat(((VectorQuantizerConfig) parse("--quantizer", "cvq")).clustering().enabled()).isTrue();
+        // random anchors are the default: closest anchors pile dead codes onto the same batch vectors at large K
+        assertThat(((VectorQuantizerConfig) parse("--quantizer", "cvq")).clustering().anchor())
+                .isEqualTo(io.vqtok.codebook.ClusteredCodebookConfig.Anchor.RANDOM);
         ResidualQuantizerConfig shared = (ResidualQuantizerConfig) parse("--quantizer", "rvq", "--shared-codebook");
         assertThat(shared.sharedCodebook()).isTrue();
         ProjectedQuantizerConfig rfsq = (ProjectedQuantizerConfig) parse("--quantizer", "rvq", "--stage-quantizer", "fsq", "--levels", "8,5,5,5",

@@ -14,6 +14,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * quantizers build the same computation into their graphs.
  */
 public final class SinkhornAssignment {
+    /** Added to every marginal before dividing by it. */
+    public static final double TINY = 1e-30;
     private final double epsilon;
     private final int iterations;
 
@@ -41,8 +43,9 @@ public final class SinkhornAssignment {
         a.subi(a.minNumber());
         INDArray q = Transforms.exp(a.muli(-epsilon), false);
         for (int i = 0; i < iterations; i++) {
-            q.diviRowVector(q.sum(true, 0).muli(k));
-            q.diviColumnVector(q.sum(true, 1).muli(n));
+            // + TINY: a column (row) that underflowed to all zeros stays zero instead of becoming NaN
+            q.diviRowVector(q.sum(true, 0).muli(k).addi(TINY));
+            q.diviColumnVector(q.sum(true, 1).muli(n).addi(TINY));
         }
         return q;
     }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class CodebookMathTest {
@@ -48,6 +49,30 @@ class CodebookMathTest {
         assertThat(a.counts().toDoubleVector()).containsExactly(1, 0, 2);
         assertThat(a.sums().toDoubleMatrix()[2]).containsExactly(6, 8);
         assertThat(a.sums().toDoubleMatrix()[0]).containsExactly(3, 4);
+    }
+
+    @Test
+    void assignmentsAgreeWithOneHotProductIncludingSingleRowAndEmptyBatches() {
+        java.util.Random r = new java.util.Random(3);
+        for (int n : new int[]{0, 1, 2, 257}) {
+            INDArray z = Nd4j.rand(DataType.FLOAT, n, 5);
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) idx[i] = r.nextInt(7);
+            Assignments a = Assignments.of(z, idx, 7);
+            assertThat(a.sums().shape()).containsExactly(7, 5);
+            assertThat(a.counts().length()).isEqualTo(7);
+            INDArray oneHot = Assignments.oneHot(idx, 7, DataType.FLOAT);
+            INDArray expected = n == 0 ? Nd4j.zeros(DataType.FLOAT, 7, 5) : oneHot.transpose().mmul(z);
+            assertThat(a.sums().equalsWithEps(expected, 1e-5)).as("sums for N=%d", n).isTrue();
+            double[] counts = a.counts().toDoubleVector();
+            for (int k = 0; k < 7; k++) {
+                int c = 0;
+                for (int i : idx) if (i == k) c++;
+                assertThat(counts[k]).isEqualTo(c);
+            }
+        }
+        assertThatThrownBy(() -> Assignments.of(Nd4j.zeros(DataType.FLOAT, 1, 2), new int[]{7}, 7))
+                .hasMessageContaining("out of range");
     }
 
     @Test

@@ -24,21 +24,30 @@ public final class SinkhornQuantizer extends VectorQuantizer {
 
     @Override
     protected SDVariable trainingIndices(SameDiff sd, SDVariable z, SDVariable codebookValues) {
+        // The plan is kept as diag(u)·P·diag(v) with P = exp(−ε·Â) fixed: a column scaling is v ← 1/(K·Pᵀu), a
+        // row scaling u ← 1/(N·P·v), so each iteration reads P twice (two matrix-vector products) instead of
+        // rewriting an [N, K] matrix; argmax_k u_n·P_nk·v_k = argmax_k (log P_nk + log v_k).
         SDVariable zs = GraphOps.stopGradient(sd, z);
         SDVariable zz = zs.mul(zs).sum(true, 1);                                   // [N,1]
-        SDVariable ee = codebookValues.mul(codebookValues).sum(1);                 // [K]
-        SDVariable a = sd.mmul(zs, codebookValues, false, true, false).mul(-2.0).add(zz).add(ee); // [N,K]
-        SDVariable centred = a.sub(a.mean());
-        SDVariable std = sd.math().sqrt(centred.mul(centred).mean()).add(1e-12);
-        SDVariable normalised = centred.div(std);
-        normalised = normalised.sub(normalised.min());
-        SDVariable q = sd.math().exp(normalised.mul(-sinkhorn.epsilon()));
-        long k = codebookSize();
-        SDVariable n = sd.sizeAt(zs, 0).castTo(q.dataType());
+        SDVariable onesN = zz.mul(0.0).add(1.0);                                   // [N,1]
+        SDVariable ee = codebookValues.mul(codebookValues).sum(true, 1);           // [K,1]
+        SDVariable onesK = ee.mul(0.0).add(1.0);                                   // [K,1]
+        // [z, ‖z‖², 1]·[−2e, 1, ‖e‖²]ᵀ = ‖z − e‖²: the whole cost matrix in one product
+        SDVariable a = sd.mmul(sd.concat(1, zs, zz, onesN), sd.concat(1, codebookValues.mul(-2.0), onesK, ee),
+                false, true, false);                                               // [N,K]
+        // ((A − mean)/std) − min((A − mean)/std) = (A − min A)/std
+        SDVariable std = sd.standardDeviation(a, false).add(1e-12);
+        SDVariable logP = a.sub(a.min()).mul(std.rdiv(-sinkhorn.epsilon()));        // [N,K]
+        SDVariable p = sd.math().exp(logP);
+        SDVariable n = sd.sizeAt(zs, 0).castTo(p.dataType());
+        double k = codebookSize();
+        SDVariable u = onesN;
+        SDVariable v = null;
         for (int i = 0; i < sinkhorn.iterations(); i++) {
-            q = q.div(q.sum(true, 0).mul((double) k));
-            q = q.div(q.sum(true, 1).mul(n));
+            // a code (or vector) far from everything has an all-underflowed column (row): keep 1/sum finite
+            v = sd.mmul(u, p, true, false, false).mul(k).add(SinkhornAssignment.TINY).rdiv(1.0);       // [1,K]
+            u = sd.mmul(p, v, false, true, false).mul(n).add(SinkhornAssignment.TINY).rdiv(1.0);       // [N,1]
         }
-        return sd.argmax(prefix + "indices", q, false, 1);
+        return sd.argmax(prefix + "indices", logP.add(sd.math().log(v)), false, 1);
     }
 }
