@@ -94,10 +94,9 @@ final class AudioCodes {
         int c = t.quantizer().indexChannels();
         if (shape.length != 2 || shape[1] != c || shape[0] < 1)
             throw new IllegalArgumentException(file + ": codes of shape " + java.util.Arrays.toString(shape) + " do not match the model's [F, " + c + "]");
-        for (int v : a.asInts())
-            if (v < 0 || v >= t.quantizer().codebookSize())
-                throw new IllegalArgumentException(file + ": code index " + v + " out of range [0, " + t.quantizer().codebookSize() + ")");
-        return t.decode(Nd4j.createFromArray(a.asInts()).reshape(shape[0], c), stages);
+        int[] codes = a.asInts();
+        CodeChecks.checkRange(file, codes, t.quantizer().codebookSize());
+        return t.decode(Nd4j.createFromArray(codes).reshape(shape[0], c), stages);
     }
 
     private static Map<String, Integer> readIndex(Path dir) throws IOException {

@@ -47,10 +47,7 @@ final class DecodeCommand implements Callable<Integer> {
         if (shape.length != expected.length + 1 || !Arrays.equals(Arrays.stream(shape).skip(1).asLongStream().toArray(), expected))
             throw new IllegalArgumentException(codes + ": codes of shape " + Arrays.toString(shape) + " do not match the model's [N, "
                     + String.join(", ", Arrays.stream(expected).mapToObj(Long::toString).toList()) + "]");
-        for (int v : idx) {
-            if (v >= t.quantizer().codebookSize())
-                throw new IllegalArgumentException(codes + ": code index " + v + " out of range [0, " + t.quantizer().codebookSize() + ")");
-        }
+        CodeChecks.checkRange(codes, idx, t.quantizer().codebookSize());
         int q = stages == null ? t.quantizer().indexChannels() : stages;
         if (q < 1 || q > t.quantizer().indexChannels())
             throw new IllegalArgumentException("--stages must be in [1, " + t.quantizer().indexChannels() + "], got " + q);

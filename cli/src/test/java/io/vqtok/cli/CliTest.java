@@ -155,7 +155,14 @@ class CliTest {
         Npy.writeInts(range, big, 1, 7, 7);
         Run rg = vqtok("decode", "--model", model.toString(), "--codes", range.toString(), "--out", dir.resolve("o2").toString());
         assertThat(rg.code()).isNotZero();
-        assertThat(rg.err()).contains("out of range");
+        assertThat(rg.err()).contains("range.npy").contains("code index 32 at flat index 10 out of range");
+        assertThat(dir.resolve("o2")).doesNotExist();
+        big[10] = 0;
+        big[48] = -1;
+        Npy.writeInts(range, big, 1, 7, 7);
+        Run neg = vqtok("decode", "--model", model.toString(), "--codes", range.toString(), "--out", dir.resolve("o2").toString());
+        assertThat(neg.code()).isNotZero();
+        assertThat(neg.err()).contains("negative code index -1 at flat index 48");
         assertThat(dir.resolve("o2")).doesNotExist();
 
         Path shape = dir.resolve("shape.npy");

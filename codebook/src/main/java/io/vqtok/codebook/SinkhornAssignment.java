@@ -8,7 +8,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Optimal-transport assignment of N vectors to K codes with uniform marginals, by Sinkhorn iterations
  * (Cuturi 2013), as used by OptVQ (Zhang et al. 2024).
  *
- * <p>Cost A = ‖z − e‖² {@code [N, K]} is normalised over the whole matrix, A ← (A − mean)/std, A ← A − min;
+ * <p>The cost is the Euclidean distance A = ‖z − e‖ {@code [N, K]} (as in OptVQ's code, not its square), normalised
+ * over the whole matrix, A ← (A − mean)/std, A ← A − min;
  * the plan starts as Q = exp(−ε·A) and each iteration scales its columns to sum 1/K and its rows to sum
  * 1/N. The assignment of row n is argmax_k Q_nk. This class is the reference implementation on arrays;
  * quantizers build the same computation into their graphs.
@@ -34,8 +35,9 @@ public final class SinkhornAssignment {
         return iterations;
     }
 
-    /** The transport plan {@code [N, K]} for squared distances {@code [N, K]}. */
-    public INDArray plan(INDArray distances) {
+    /** The transport plan {@code [N, K]} for squared distances {@code [N, K]} (the cost is their square root). */
+    public INDArray plan(INDArray squaredDistances) {
+        INDArray distances = Transforms.sqrt(Transforms.relu(squaredDistances, true), false);
         long n = distances.size(0), k = distances.size(1);
         INDArray a = distances.sub(distances.meanNumber());
         double std = Math.sqrt(a.mul(a).meanNumber().doubleValue()) + 1e-12;   // population std
@@ -50,8 +52,8 @@ public final class SinkhornAssignment {
         return q;
     }
 
-    /** Row-wise argmax of the plan: INT64 indices {@code [N]}. */
-    public INDArray assign(INDArray distances) {
-        return Nd4j.argMax(plan(distances), 1);
+    /** Row-wise argmax of the plan for squared distances {@code [N, K]}: INT64 indices {@code [N]}. */
+    public INDArray assign(INDArray squaredDistances) {
+        return Nd4j.argMax(plan(squaredDistances), 1);
     }
 }

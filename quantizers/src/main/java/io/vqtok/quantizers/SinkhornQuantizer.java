@@ -9,7 +9,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * batch and the codebook (OptVQ, Zhang et al. 2024, "Preventing Local Pitfalls in Vector Quantization via
  * Optimal Transport"): every code receives its share of the batch, so none dies.
  *
- * <p>Cost ‖z − e‖² {@code [N, K]}, normalised over the whole matrix ((A − mean)/std, then minus its min),
+ * <p>Euclidean cost ‖z − e‖ {@code [N, K]}, normalised over the whole matrix ((A − mean)/std, then minus its min),
  * Q = exp(−ε·A), {@code iterations} Sinkhorn scalings to uniform marginals, assignment argmax_k Q_nk
  * (see {@link SinkhornAssignment}). Inference uses plain nearest neighbour, since the plan depends on the
  * batch. Straight-through estimator and loss terms as in {@link VectorQuantizer}.
@@ -32,9 +32,10 @@ public final class SinkhornQuantizer extends VectorQuantizer {
         SDVariable onesN = zz.mul(0.0).add(1.0);                                   // [N,1]
         SDVariable ee = codebookValues.mul(codebookValues).sum(true, 1);           // [K,1]
         SDVariable onesK = ee.mul(0.0).add(1.0);                                   // [K,1]
-        // [z, ‖z‖², 1]·[−2e, 1, ‖e‖²]ᵀ = ‖z − e‖²: the whole cost matrix in one product
-        SDVariable a = sd.mmul(sd.concat(1, zs, zz, onesN), sd.concat(1, codebookValues.mul(-2.0), onesK, ee),
+        // [z, ‖z‖², 1]·[−2e, 1, ‖e‖²]ᵀ = ‖z − e‖²: all squared distances in one product
+        SDVariable squared = sd.mmul(sd.concat(1, zs, zz, onesN), sd.concat(1, codebookValues.mul(-2.0), onesK, ee),
                 false, true, false);                                               // [N,K]
+        SDVariable a = sd.math().sqrt(sd.nn().relu(squared, 0.0));                 // Euclidean cost ‖z − e‖
         // ((A − mean)/std) − min((A − mean)/std) = (A − min A)/std
         SDVariable std = sd.standardDeviation(a, false).add(1e-12);
         SDVariable logP = a.sub(a.min()).mul(std.rdiv(-sinkhorn.epsilon()));        // [N,K]

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SinkhornQuantizerTest {
@@ -30,6 +31,18 @@ class SinkhornQuantizerTest {
             previous = colError;
         }
         assertThat(previous).isLessThan(1e-4);
+    }
+
+    @Test
+    void costIsTheEuclideanDistanceNormalisedOverTheWholeMatrix() {
+        // squared distances of 2 vectors to 3 codes; by hand (numpy, float64): cost = sqrt → [[1,2,3],[4,0,5]],
+        // (A − 2.5)/1.7078 minus its min, Q = exp(−0.5·A), one column scaling (to 1/3) then one row scaling (to 1/2)
+        INDArray squared = Nd4j.createFromArray(new float[][]{{1, 4, 9}, {16, 0, 25}});
+        INDArray q = new SinkhornAssignment(0.5, 1).plan(squared);
+        double[][] expected = {{0.2069978, 0.1047948, 0.1882074}, {0.1134603, 0.2482904, 0.1382493}};
+        // (with the squared distance as cost the first row would be 0.1885, 0.1198, 0.1917)
+        for (int i = 0; i < 2; i++)
+            for (int k = 0; k < 3; k++) assertThat(q.getDouble(i, k)).isCloseTo(expected[i][k], within(1e-5));
     }
 
     @Test
