@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Pivots the codebook-size sweep into one Markdown table: test utilization (and MSE) per quantizer and K.
+"""Pivots the codebook-size sweep into one Markdown table: test utilization, test MSE and training img/s per
+quantizer and K. Later files override earlier ones for the same quantizer and K.
 
-   scripts/sweep-table.py bench/sweep.json bench/sweep8192.json
+   scripts/sweep-table.py bench/sweep.json [more.json ...]
 """
 import json
 import sys
@@ -18,11 +19,11 @@ for path in sys.argv[1:]:
         cells[(q, k)] = r
 ks = sorted(k for k in ks if k in (512, 2048, 8192))
 wanted = ["vq", "ema", "cvq", "simvq", "fsq", "sinkhorn"]
-print("| quantizer | " + " | ".join(f"K={k}: utilization / test MSE" for k in ks) + " |")
+print("| quantizer | " + " | ".join(f"K={k}: utilization / MSE / img/s" for k in ks) + " |")
 print("|---|" + "---|" * len(ks))
 for q in [w for w in wanted if w in order]:
     row = []
     for k in ks:
         r = cells.get((q, k))
-        row.append(f"{r['test']['utilization']:.3f} / {r['test']['mse']:.5f}" if r else "")
+        row.append(f"{r['test']['utilization']:.3f} / {r['test']['mse']:.5f} / {r['train_img_per_s']:.0f}" if r else "")
     print(f"| {q} | " + " | ".join(row) + " |")
