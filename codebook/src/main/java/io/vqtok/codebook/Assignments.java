@@ -16,6 +16,8 @@ public record Assignments(INDArray counts, INDArray sums) {
     public static Assignments of(INDArray z, int[] indices, int codebookSize) {
         if (z.rank() != 2 || z.size(0) != indices.length)
             throw new IllegalArgumentException("expected z [" + indices.length + ", D], got " + java.util.Arrays.toString(z.shape()));
+        if (indices.length == 0)   // an empty product is rejected by ND4J: nothing assigned, nothing summed
+            return new Assignments(Nd4j.zeros(z.dataType(), codebookSize), Nd4j.zeros(z.dataType(), codebookSize, z.size(1)));
         INDArray oneHot = oneHot(indices, codebookSize, z.dataType());
         INDArray counts = oneHot.sum(0);
         INDArray sums = oneHot.transpose().mmul(z);

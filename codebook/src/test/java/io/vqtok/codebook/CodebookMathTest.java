@@ -52,7 +52,7 @@ class CodebookMathTest {
     }
 
     @Test
-    void assignmentsAgreeWithOneHotProductIncludingSingleRowAndEmptyBatches() {
+    void assignmentsCountAndSumForEmptySingleRowAndLargerBatches() {
         java.util.Random r = new java.util.Random(3);
         for (int n : new int[]{0, 1, 2, 257}) {
             INDArray z = Nd4j.rand(DataType.FLOAT, n, 5);
