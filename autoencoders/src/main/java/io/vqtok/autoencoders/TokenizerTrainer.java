@@ -2,6 +2,8 @@ package io.vqtok.autoencoders;
 
 import io.vqtok.codebook.CodebookUsage;
 import io.vqtok.quantizers.GraphQuantization;
+import io.vqtok.quantizers.Quantizer;
+import io.vqtok.quantizers.StepContext;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,9 +29,11 @@ import java.util.function.Supplier;
  * multi-resolution STFT loss) and the quantizer's loss terms, Adam on every
  * trainable parameter, then the quantizer's out-of-graph state update (EMA, reseeding) after each step.
  *
- * <p>Each step runs one SameDiff execution that returns the loss terms, the indices and whatever the
- * quantizer observes together with all gradients; a non-finite loss stops training before any parameter
- * changes ({@link NonFiniteLossException}).
+ * <p>Each step first runs the encoder alone when the quantizer assigns codes outside the graph
+ * ({@link Quantizer#assignsOutsideGraph()}: nearest-neighbour and optimal-transport quantizers), lets the quantizer
+ * compute the assignment of the encoder outputs ({@link Quantizer#prepare}, a chunked search with no N×K matrix), then
+ * runs one SameDiff execution, fed that assignment, that returns the loss terms and the indices together with all
+ * gradients; a non-finite loss stops training before any parameter changes ({@link NonFiniteLossException}).
  */
 public final class TokenizerTrainer {
     /** Called after every step; may save checkpoints or print progress. */
@@ -75,7 +79,6 @@ public final class TokenizerTrainer {
         outputs.add("loss.reconstruction");
         outputs.addAll(termNames.values());
         outputs.add(graphQuantization.indices().name());
-        for (String o : graphQuantization.observed()) if (!outputs.contains(o)) outputs.add(o);
 
         params = tokenizer.trainableParameters();
         for (Map.Entry<String, INDArray> p : params.entrySet()) {
@@ -104,9 +107,9 @@ public final class TokenizerTrainer {
      * method turns it off, and on this stack re-allocating every activation each step costs 2-4x the
      * step's arithmetic. Values are consumed before the next pass, so reuse is safe.
      */
-    private Map<String, INDArray> execute(INDArray images) {
+    private Map<String, INDArray> execute(Map<String, INDArray> placeholders) {
         gradFn.setEnableCache(true);
-        ExecutionResult r = gradFn.output(placeholders(images, true), Collections.emptyMap(), null, fetch.toArray(new String[0]));
+        ExecutionResult r = gradFn.output(placeholders, Collections.emptyMap(), null, fetch.toArray(new String[0]));
         Map<String, INDArray> values = new HashMap<>();
         if (r.hasValues()) {
             r.getValueOutputs().forEach((k, v) -> values.put(k, v.getTensorValue()));
@@ -148,11 +151,25 @@ public final class TokenizerTrainer {
         tokenizer.quantizer().initialize(tokenizer.latentRows(images));
     }
 
+    /**
+     * The step's out-of-graph work for a batch: the encoder's outputs, the quantizer's assignment of them and
+     * what its state update needs (nothing when the quantizer assigns inside the graph).
+     */
+    private StepContext prepare(INDArray images) {
+        StepContext context = new StepContext();
+        Quantizer q = tokenizer.quantizer();
+        if (q.assignsOutsideGraph()) q.prepare(tokenizer.latentRows(images), context);
+        return context;
+    }
+
     /** One optimizer step on a batch {@code [B, C, H, W]}. */
     public StepReport step(INDArray images) {
         long t0 = System.nanoTime();
         long next = step + 1;
-        Map<String, INDArray> out = execute(images);
+        StepContext context = prepare(images);
+        Map<String, INDArray> feed = placeholders(images, true);
+        feed.putAll(context.placeholders());
+        Map<String, INDArray> out = execute(feed);
         double loss = out.get("loss").getDouble(0);
         double recon = out.get("loss.reconstruction").getDouble(0);
         if (!Double.isFinite(loss)) throw new NonFiniteLossException(next, "loss (reconstruction " + recon + ")");
@@ -165,7 +182,7 @@ public final class TokenizerTrainer {
             p.getValue().subi(g);
         }
         step = next;
-        int reseeded = tokenizer.quantizer().afterStep(step, out);
+        int reseeded = tokenizer.quantizer().afterStep(step, context);
         Map<String, Double> terms = new LinkedHashMap<>();
         termNames.forEach((k, v) -> terms.put(k, out.get(v).getDouble(0)));
         INDArray idx = out.get(graphQuantization.indices().name());
@@ -198,7 +215,9 @@ public final class TokenizerTrainer {
      */
     public INDArray graphIndices(INDArray images) {
         String name = graphQuantization.indices().name();
-        return sd.output(placeholders(images, false), name).get(name);
+        Map<String, INDArray> feed = placeholders(images, false);
+        feed.putAll(prepare(images).placeholders());
+        return sd.output(feed, name).get(name);
     }
 
     /** The training graph (for inspection). */

@@ -7,8 +7,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Per-code statistics of one batch of assignments: how many vectors each code received and their sum.
  *
- * @param counts INT-valued float array {@code [K]}: vectors assigned to each code
- * @param sums   {@code [K, D]}: sum of the vectors assigned to each code
+ * <p>Computed as a bincount and a scatter-add in O(N·D), never through an N×K one-hot matrix, and summed in row order,
+ * so the same batch always gives the same bits.
+ *
+ * @param counts FLOAT {@code [K]}: vectors assigned to each code
+ * @param sums   FLOAT {@code [K, D]}: sum of the vectors assigned to each code
  */
 public record Assignments(INDArray counts, INDArray sums) {
 
@@ -16,24 +19,18 @@ public record Assignments(INDArray counts, INDArray sums) {
     public static Assignments of(INDArray z, int[] indices, int codebookSize) {
         if (z.rank() != 2 || z.size(0) != indices.length)
             throw new IllegalArgumentException("expected z [" + indices.length + ", D], got " + java.util.Arrays.toString(z.shape()));
-        if (indices.length == 0)   // an empty product is rejected by ND4J: nothing assigned, nothing summed
-            return new Assignments(Nd4j.zeros(z.dataType(), codebookSize), Nd4j.zeros(z.dataType(), codebookSize, z.size(1)));
-        INDArray oneHot = oneHot(indices, codebookSize, z.dataType());
-        INDArray counts = oneHot.sum(0);
-        INDArray sums = oneHot.transpose().mmul(z);
-        return new Assignments(counts, sums);
-    }
-
-    /** One-hot matrix {@code [N, K]} of the given indices, validated against the codebook size. */
-    public static INDArray oneHot(int[] indices, int codebookSize, DataType type) {
-        float[] data = new float[indices.length * codebookSize];
-        for (int i = 0; i < indices.length; i++) {
-            int k = indices[i];
-            if (k < 0 || k >= codebookSize)
-                throw new IllegalArgumentException("code index " + k + " out of range [0, " + codebookSize + ")");
-            data[i * codebookSize + k] = 1f;
+        int d = Math.toIntExact(z.size(1));
+        int[] bins = bincount(indices, codebookSize);
+        float[] counts = new float[codebookSize];
+        for (int k = 0; k < codebookSize; k++) counts[k] = bins[k];
+        float[] rows = z.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] sums = new float[Math.multiplyExact(codebookSize, d)];
+        for (int n = 0; n < indices.length; n++) {
+            int from = n * d, to = indices[n] * d;
+            for (int j = 0; j < d; j++) sums[to + j] += rows[from + j];
         }
-        return Nd4j.create(data, new long[]{indices.length, codebookSize}, DataType.FLOAT).castTo(type);
+        return new Assignments(Nd4j.create(counts, new long[]{codebookSize}, DataType.FLOAT),
+                Nd4j.create(sums, new long[]{codebookSize, d}, DataType.FLOAT));
     }
 
     /** Number of vectors per code, on the host. */

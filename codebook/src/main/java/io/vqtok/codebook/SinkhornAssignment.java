@@ -1,7 +1,10 @@
 package io.vqtok.codebook;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -9,16 +12,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (Cuturi 2013), as used by OptVQ (Zhang et al. 2024).
  *
  * <p>The cost is the Euclidean distance A = ‖z − e‖ {@code [N, K]} (as in OptVQ's code, not its square), normalised
- * over the whole matrix, A ← (A − mean)/std, A ← A − min;
- * the plan starts as Q = exp(−ε·A) and each iteration scales its columns to sum 1/K and its rows to sum
- * 1/N. The assignment of row n is argmax_k Q_nk. This class is the reference implementation on arrays;
- * quantizers build the same computation into their graphs.
+ * over the whole matrix, A ← (A − mean)/std, A ← A − min; the plan starts as Q = exp(−ε·A) and each iteration scales
+ * its columns to sum 1/K, then its rows to sum 1/N. The assignment of row n is argmax_k of the plan.
+ *
+ * <p>Stabilised so that no code is lost to float underflow: a plan is unchanged by scaling a row or a column of its
+ * kernel, so the kernel is kept as P = exp(−(ε/std)·(A_nk − c_k − r_n)) with c_k the column minima and r_n the row minima
+ * of A − c. Every entry is at most 1 and every row and column has an entry equal to 1, however far a code lies from
+ * the batch (plain exp(−ε·A) underflows to whole zero columns at large K). The plan is diag(u)·P·diag(v); the first
+ * column scaling starts from u_n = exp(−(ε/std)·r_n), which makes every iterate equal to the unstabilised one in exact
+ * arithmetic. The mean and min of the normalisation shift every entry alike and so drop out.
+ *
+ * <p>Memory: one N×K float matrix (the kernel, which the method needs) and buffers of O(N + K), kept between calls of
+ * the same shape.
  */
 public final class SinkhornAssignment {
     /** Added to every marginal before dividing by it. */
     public static final double TINY = 1e-30;
+    /** Rows per block of the column-minimum reduction. */
+    private static final int BLOCK = 64;
     private final double epsilon;
     private final int iterations;
+    private INDArray kernel;      // [N, K], reused between calls of the same shape
+    private INDArray blockMin;    // [BLOCK / 2, K]
 
     public SinkhornAssignment(double epsilon, int iterations) {
         if (!(epsilon > 0 && Double.isFinite(epsilon))) throw new IllegalArgumentException("Sinkhorn epsilon must be > 0, got " + epsilon);
@@ -35,25 +50,105 @@ public final class SinkhornAssignment {
         return iterations;
     }
 
+    /** The stabilised kernel P {@code [N, K]} and the scalings u {@code [N, 1]}, v {@code [1, K]} after the iterations. */
+    private record Scaled(INDArray kernel, INDArray u, INDArray v) {
+    }
+
     /** The transport plan {@code [N, K]} for squared distances {@code [N, K]} (the cost is their square root). */
     public INDArray plan(INDArray squaredDistances) {
-        INDArray distances = Transforms.sqrt(Transforms.relu(squaredDistances, true), false);
-        long n = distances.size(0), k = distances.size(1);
-        INDArray a = distances.sub(distances.meanNumber());
-        double std = Math.sqrt(a.mul(a).meanNumber().doubleValue()) + 1e-12;   // population std
-        a.divi(std);
-        a.subi(a.minNumber());
-        INDArray q = Transforms.exp(a.muli(-epsilon), false);
-        for (int i = 0; i < iterations; i++) {
-            // + TINY: a column (row) that underflowed to all zeros stays zero instead of becoming NaN
-            q.diviRowVector(q.sum(true, 0).muli(k).addi(TINY));
-            q.diviColumnVector(q.sum(true, 1).muli(n).addi(TINY));
-        }
-        return q;
+        Scaled s = iterate(squaredDistances.castTo(DataType.FLOAT).dup('c'));
+        return s.kernel().mulColumnVector(s.u()).muliRowVector(s.v());
     }
 
     /** Row-wise argmax of the plan for squared distances {@code [N, K]}: INT64 indices {@code [N]}. */
     public INDArray assign(INDArray squaredDistances) {
-        return Nd4j.argMax(plan(squaredDistances), 1);
+        return Nd4j.createFromArray(argmax(iterate(squaredDistances.castTo(DataType.FLOAT).dup('c')))).castTo(DataType.INT64);
+    }
+
+    /**
+     * The code assigned to each row of z {@code [N, D]} among codes {@code [K, D]}: argmax_k of the plan. The squared
+     * distances are computed into a kernel buffer kept between calls, with no other N×K array.
+     */
+    public int[] assign(INDArray z, INDArray codes) {
+        if (z.rank() != 2 || codes.rank() != 2 || z.size(1) != codes.size(1))
+            throw new IllegalArgumentException("expected z [N, D] and codes [K, D], got z " + java.util.Arrays.toString(z.shape())
+                    + " and codes " + java.util.Arrays.toString(codes.shape()));
+        long n = z.size(0), k = codes.size(0);
+        if (n == 0) return new int[0];
+        if (kernel == null || kernel.size(0) != n || kernel.size(1) != k) {
+            kernel = null;
+            kernel = Nd4j.create(DataType.FLOAT, n, k);
+        }
+        INDArray zf = z.castTo(DataType.FLOAT), e = codes.castTo(DataType.FLOAT);
+        // [z, ‖z‖², 1]·[−2e, 1, ‖e‖²]ᵀ = ‖z − e‖²: all squared distances in one product
+        INDArray left = Nd4j.hstack(zf, zf.mul(zf).sum(true, 1), Nd4j.ones(DataType.FLOAT, n, 1));
+        INDArray right = Nd4j.hstack(e.mul(-2.0), Nd4j.ones(DataType.FLOAT, k, 1), e.mul(e).sum(true, 1));
+        Nd4j.gemm(left, right, kernel, false, true, 1.0, 0.0);
+        return argmax(iterate(kernel));
+    }
+
+    /** Turns squared distances {@code [N, K]} (overwritten) into the stabilised kernel and runs the scalings. */
+    private Scaled iterate(INDArray p) {
+        long n = p.size(0), k = p.size(1);
+        Transforms.relu(p, false);
+        double meanSquared = p.meanNumber().doubleValue();
+        Transforms.sqrt(p, false);                                              // A = ‖z − e‖
+        double mean = p.meanNumber().doubleValue();
+        double std = Math.sqrt(Math.max(0, meanSquared - mean * mean)) + 1e-12; // population std of A
+        double scale = epsilon / std;
+        INDArray columnMin = columnMin(p);                                      // [1, K]
+        p.subiRowVector(columnMin);
+        INDArray rowMin = p.min(true, 1);                                       // [N, 1]
+        p.subiColumnVector(rowMin);
+        Transforms.exp(p.muli(-scale), false);                                  // P ≤ 1, a 1 in every row and column
+        INDArray u = Transforms.exp(rowMin.mul(-scale), false);                 // diag(u)·P·diag(exp(−s·c)) = Q up to a constant
+        INDArray v = null;
+        for (int i = 0; i < iterations; i++) {
+            // + TINY: a column (row) whose mass underflowed entirely stays zero instead of becoming NaN
+            v = Nd4j.gemm(u, p, true, false).muli(k).addi(TINY).rdivi(1.0);        // [1, K]
+            u = Nd4j.gemm(p, v, false, true).muli(n).addi(TINY).rdivi(1.0);        // [N, 1]
+        }
+        return new Scaled(p, u, v);
+    }
+
+    /** argmax_k P_nk·v_k (u_n does not change a row's winner); overwrites the kernel. */
+    private static int[] argmax(Scaled s) {
+        INDArray weighted = s.kernel().muliRowVector(s.v());
+        INDArray best = Nd4j.create(DataType.INT64, weighted.size(0));
+        Nd4j.exec(new ArgMax(new INDArray[]{weighted}, new INDArray[]{best}, false, 1));
+        long[] v = best.toLongVector();
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
+        return out;
+    }
+
+    /**
+     * Column minima {@code [1, K]} of a {@code [N, K]} matrix, by halving blocks of rows with elementwise minima
+     * (contiguous work; ND4J's reduction along the strided axis is an order of magnitude slower).
+     */
+    private INDArray columnMin(INDArray a) {
+        long n = a.size(0), k = a.size(1);
+        if (blockMin == null || blockMin.size(1) != k) blockMin = Nd4j.create(DataType.FLOAT, BLOCK / 2, k);
+        INDArray result = a.getRow(0).dup().reshape(1, k);
+        for (long start = 0; start < n; start += BLOCK) {
+            long rows = Math.min(BLOCK, n - start);
+            INDArray block = a.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all());
+            while (rows > 1) {
+                long half = rows / 2;
+                INDArray top = block.get(NDArrayIndex.interval(0, half), NDArrayIndex.all());
+                INDArray bottom = block.get(NDArrayIndex.interval(rows - half, rows), NDArrayIndex.all());
+                INDArray into = blockMin.get(NDArrayIndex.interval(0, half), NDArrayIndex.all());
+                Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.Min(top, bottom, into));
+                if (rows % 2 == 1) {   // the middle row is in neither half: fold it into the first
+                    INDArray middle = block.get(NDArrayIndex.interval(half, half + 1), NDArrayIndex.all());
+                    INDArray first = blockMin.get(NDArrayIndex.interval(0, 1), NDArrayIndex.all());
+                    Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.Min(first, middle, first));
+                }
+                block = into;
+                rows = half;
+            }
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.Min(result, block, result));
+        }
+        return result;
     }
 }

@@ -12,10 +12,15 @@ final class Composite {
     }
 
     /** Runs every part's state update; returns the codes reseeded in all of them. */
-    static int afterStep(List<Quantizer> parts, long step, Map<String, INDArray> observed) {
+    static int afterStep(List<Quantizer> parts, long step, StepContext context) {
         int reseeded = 0;
-        for (Quantizer q : parts) reseeded += q.afterStep(step, observed);
+        for (Quantizer q : parts) reseeded += q.afterStep(step, context);
         return reseeded;
+    }
+
+    /** Whether any part assigns outside the graph. */
+    static boolean assignsOutsideGraph(List<Quantizer> parts) {
+        return parts.stream().anyMatch(Quantizer::assignsOutsideGraph);
     }
 
     /** All parts' parameters, in part order. */

@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +31,6 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
     private final DeadCodeReseeder reseeder;
     private final ClusteredCodebook clustering;
     private final INDArray clusterUsage;
-    private final Observed observed = new Observed();
 
     public EmaVectorQuantizer(EmaQuantizerConfig config, String prefix, long seed) {
         super(config, prefix);
@@ -61,11 +59,27 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         SDVariable e = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook")
                 : GraphOps.codebookValues(sd, prefix + "codebook", ema.codebook());
         SDVariable x = config.cosine() ? GraphOps.l2Normalize(sd, z) : z;
-        SDVariable idx = GraphOps.nearestIndices(sd, GraphOps.unique(sd, prefix + "indices"), x, e);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
         SDVariable q = GraphOps.lookupValues(sd, idx, e);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, config.beta()));
-        return new GraphQuantization(GraphOps.straightThrough(sd, x, q), idx, losses, observed.add(sd, x, idx));
+        return new GraphQuantization(GraphOps.straightThrough(sd, x, q), idx, losses);
+    }
+
+    @Override
+    public boolean assignsOutsideGraph() {
+        return true;
+    }
+
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        INDArray x = z.castTo(ema.codebook().dataType());
+        if (config.cosine()) x = Distances.normalizeRows(x);
+        int[] idx = Distances.nearestIndices(x, ema.codebook());
+        int application = step.observe(this, x, idx);
+        INDArray fed = Nd4j.createFromArray(idx);
+        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
+        return fed.reshape(idx.length, 1);
     }
 
     @Override
@@ -79,9 +93,9 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
     }
 
     @Override
-    public int afterStep(long step, Map<String, INDArray> observed) {
-        Observed.Batch batch = this.observed.collect(prefix, observed);
-        INDArray z = batch.z().castTo(ema.codebook().dataType());
+    public int afterStep(long step, StepContext context) {
+        StepContext.Observation batch = context.pooled(this);
+        INDArray z = batch.z();
         int[] indices = batch.indices();
         ema.update(Assignments.of(z, indices, codebookSize()));
         if (clustering != null) clustering.step(clusterUsage, ema, z, indices);

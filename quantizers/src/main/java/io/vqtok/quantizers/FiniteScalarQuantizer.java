@@ -8,7 +8,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -80,7 +79,7 @@ public final class FiniteScalarQuantizer extends AbstractQuantizer<FsqConfig> {
         SDVariable out = projectOut == null ? codes : projectOut.apply(sd, codes);
         SDVariable idx = GraphOps.asIndex(rounded.add(sd.constant(halfWidth)).mul(sd.constant(basis)).sum(1))
                 .rename(GraphOps.unique(sd, prefix + "indices"));
-        return new GraphQuantization(out, idx, new LinkedHashMap<>(), List.of());
+        return new GraphQuantization(out, idx, new LinkedHashMap<>());
     }
 
     /** Rounded level values ẑ {@code [N, d]} (integers in [−⌊L/2⌋, ⌊L/2⌋] shifted by o) for z {@code [N, D]}. */

@@ -26,12 +26,19 @@ public final class GraphOps {
         return new StopGradient(sd, x).outputVariable();
     }
 
-    /** Indices {@code [N]} (INT64) of the nearest rows of codebook {@code [K, D]} for z {@code [N, D]}. */
-    public static SDVariable nearestIndices(SameDiff sd, String name, SDVariable z, SDVariable codebook) {
-        // argmin_k ‖z − e_k‖² = argmin_k (‖e_k‖² − 2 z·e_k): the ‖z‖² term does not change the winner.
-        SDVariable ee = codebook.mul(codebook).sum(1);                      // [K]
-        SDVariable score = sd.mmul(z, codebook, false, true, false).mul(-2.0).add(ee); // [N,K]
-        return sd.argmin(name, stopGradient(sd, score), false, 1);
+    /**
+     * The assignment of one application of a quantizer, fed from outside the graph: an INT32 placeholder {@code [N]}
+     * named {@link #applicationName}{@code (prefix + "assignment", i)} for the i-th application in this graph, returned
+     * as the graph's INT64 indices. No N×K score matrix is built in the graph.
+     */
+    public static SDVariable assignment(SameDiff sd, String prefix) {
+        SDVariable fed = sd.placeHolder(unique(sd, prefix + "assignment"), DataType.INT32, -1);
+        return sd.castTo(unique(sd, prefix + "indices"), fed, DataType.INT64);
+    }
+
+    /** The name of the i-th (0-based) application's node {@code base}: as {@link #unique} gives it to applications added in order. */
+    public static String applicationName(String base, int application) {
+        return application == 0 ? base : base + "_" + (application + 1);
     }
 
     /**

@@ -62,21 +62,19 @@ public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerCo
         if (config.shared()) {
             GraphQuantization q = groups.get(0).quantize(sd, sd.reshape(z, -1, d));
             return new GraphQuantization(sd.reshape(q.quantized(), -1, (long) g * d),
-                    sd.reshape(GraphOps.asIndex(q.indices()), -1, g), q.losses(), q.observed());
+                    sd.reshape(GraphOps.asIndex(q.indices()), -1, g), q.losses());
         }
         SDVariable[] outs = new SDVariable[g];
         SDVariable[] idx = new SDVariable[g];
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        List<String> observed = new ArrayList<>();
         for (int i = 0; i < g; i++) {
             GraphQuantization q = groups.get(i).quantize(sd, z.get(SDIndex.all(), SDIndex.interval((long) i * d, (long) (i + 1) * d)));
             outs[i] = q.quantized();
             idx[i] = GraphOps.asIndex(q.indices());
             q.losses().forEach((name, loss) -> losses.merge(name, loss, SDVariable::add));
-            observed.addAll(q.observed());
         }
         losses.replaceAll((name, loss) -> loss.div(g));
-        return new GraphQuantization(sd.concat(1, outs), sd.stack(prefix + "indices", 1, idx), losses, observed);
+        return new GraphQuantization(sd.concat(1, outs), sd.stack(prefix + "indices", 1, idx), losses);
     }
 
     private INDArray group(INDArray z, int i) {
@@ -91,8 +89,23 @@ public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerCo
     }
 
     @Override
-    public int afterStep(long step, Map<String, INDArray> observed) {
-        return Composite.afterStep(groups, step, observed);
+    public boolean assignsOutsideGraph() {
+        return Composite.assignsOutsideGraph(groups);
+    }
+
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        long n = z.size(0);
+        int g = config.groups();
+        if (config.shared()) return groups.get(0).prepare(z.castTo(DataType.FLOAT).dup('c').reshape(n * g, groupDim()), step).reshape(n, g);
+        INDArray out = Nd4j.create(DataType.INT32, n, g);
+        for (int i = 0; i < g; i++) out.get(NDArrayIndex.all(), NDArrayIndex.point(i)).assign(groups.get(i).prepare(group(z, i), step).reshape(n));
+        return out;
+    }
+
+    @Override
+    public int afterStep(long step, StepContext context) {
+        return Composite.afterStep(groups, step, context);
     }
 
     @Override

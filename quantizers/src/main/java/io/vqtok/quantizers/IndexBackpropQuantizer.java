@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,7 +57,7 @@ public final class IndexBackpropQuantizer extends AbstractQuantizer<IbqConfig> {
         SDVariable diff = q.sub(GraphOps.stopGradient(sd, z));
         losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, chosen, config.beta()));
-        return new GraphQuantization(q, idx, losses, List.of());
+        return new GraphQuantization(q, idx, losses);
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -66,7 +65,7 @@ public final class LookupFreeQuantizer extends AbstractQuantizer<LfqConfig> {
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("entropy", perSample.sub(codebookEntropy.mul(config.diversityGamma())).mul(prefix + "entropy_loss", config.entropyWeight()));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", h, q, config.commitment()));
-        return new GraphQuantization(out, idx, losses, List.of());
+        return new GraphQuantization(out, idx, losses);
     }
 
     @Override

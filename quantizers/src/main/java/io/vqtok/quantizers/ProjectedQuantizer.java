@@ -49,7 +49,7 @@ public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantiz
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
         GraphQuantization g = inner.quantize(sd, projectIn.apply(sd, z));
         SDVariable out = projectOut.apply(sd, g.quantized());
-        return new GraphQuantization(out, g.indices(), g.losses(), g.observed());
+        return new GraphQuantization(out, g.indices(), g.losses());
     }
 
     @Override
@@ -63,8 +63,18 @@ public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantiz
     }
 
     @Override
-    public int afterStep(long step, Map<String, INDArray> observed) {
-        return inner.afterStep(step, observed);
+    public boolean assignsOutsideGraph() {
+        return inner.assignsOutsideGraph();
+    }
+
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        return inner.prepare(projectIn.apply(z), step);
+    }
+
+    @Override
+    public int afterStep(long step, StepContext context) {
+        return inner.afterStep(step, context);
     }
 
     @Override

@@ -15,8 +15,11 @@ import java.util.Map;
  * <ol>
  *   <li>Training: {@link #quantize} adds the quantized output (with the quantizer's gradient), the
  *       indices and named loss terms to a SameDiff graph.</li>
+ *   <li>Before each step, {@link #prepare} computes outside the graph what the graph is fed: the code assignment of
+ *       quantizers whose gradient estimator does not differentiate through it (nearest neighbour, optimal transport),
+ *       found by a chunked search that never holds an N×K matrix.</li>
  *   <li>After each optimizer step, {@link #afterStep} updates state that is not trained by gradient
- *       (EMA statistics, dead-code reseeding) from the values the step computed.</li>
+ *       (EMA statistics, dead-code reseeding) from what {@link #prepare} recorded.</li>
  *   <li>Inference without a graph: {@link #indices} maps z to INT32 indices {@code [N, C]} and
  *       {@link #codes} maps indices back to the exact vectors a decoder sees.</li>
  * </ol>
@@ -51,7 +54,7 @@ public interface Quantizer {
         SDVariable flat = sd.reshape(sd.permute(z, 0, 2, 3, 1), -1, dim());
         GraphQuantization g = quantize(sd, flat);
         SDVariable q = sd.permute(sd.reshape(g.quantized(), -1, height, width, dim()), 0, 3, 1, 2);
-        return new GraphQuantization(q, g.indices(), g.losses(), g.observed());
+        return new GraphQuantization(q, g.indices(), g.losses());
     }
 
     /**
@@ -68,12 +71,31 @@ public interface Quantizer {
     }
 
     /**
-     * Updates non-gradient state after optimizer step {@code step} (1-based), given the values of the
-     * graph variables named in {@link GraphQuantization#observed()}.
+     * Whether the training graph is fed assignments that {@link #prepare} computes outside it (this quantizer or,
+     * for composites, one of its parts). When false, {@link #prepare} need not be called in training.
+     */
+    default boolean assignsOutsideGraph() {
+        return false;
+    }
+
+    /**
+     * Prepares one training step for the input rows z {@code [N, D]} that this application of the quantizer will see
+     * in the graph: feeds the placeholders its graph declared (the assignment) and records what {@link #afterStep}
+     * needs. By default nothing is fed and the result is {@link #indices}.
+     *
+     * @return the indices INT32 {@code [N, indexChannels()]} the training graph uses for z
+     */
+    default INDArray prepare(INDArray z, StepContext step) {
+        return indices(z);
+    }
+
+    /**
+     * Updates non-gradient state after optimizer step {@code step} (1-based) from what {@link #prepare} recorded in
+     * {@code context} for this step.
      *
      * @return how many codes were reseeded in this step
      */
-    default int afterStep(long step, Map<String, INDArray> observed) {
+    default int afterStep(long step, StepContext context) {
         return 0;
     }
 

@@ -114,7 +114,6 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
         SDVariable total = null;
         SDVariable[] indices = new SDVariable[stages.size()];
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        List<String> observed = new ArrayList<>();
         SDVariable mask = dropsOut() ? sd.placeHolder(maskName(), DataType.FLOAT, -1, stages.size()) : null;
         for (int s = 0; s < stages.size(); s++) {
             SDVariable scale = scales == null || s == 0 ? null : sd.constant(scales[s]);
@@ -127,10 +126,9 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
             indices[s] = GraphOps.asIndex(g.indices());
             SDVariable used = keep == null ? null : keep.mean();
             g.losses().forEach((name, loss) -> losses.merge(name, used == null ? loss : loss.mul(used), SDVariable::add));
-            observed.addAll(g.observed());
         }
         SDVariable idx = sd.stack(prefix + "indices", 1, indices);
-        return new GraphQuantization(total, idx, losses, observed);
+        return new GraphQuantization(total, idx, losses);
     }
 
     @Override
@@ -157,16 +155,33 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
     }
 
     @Override
-    public int afterStep(long step, Map<String, INDArray> observed) {
-        return Composite.afterStep(distinct, step, observed);
+    public boolean assignsOutsideGraph() {
+        return Composite.assignsOutsideGraph(distinct);
+    }
+
+    /** Prepares each stage on the residual the graph will give it: r_1 = z, r_{s+1} = r_s − q_s. */
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        return residualIndices(z, step);
+    }
+
+    @Override
+    public int afterStep(long step, StepContext context) {
+        return Composite.afterStep(distinct, step, context);
     }
 
     @Override
     public INDArray indices(INDArray z) {
+        return residualIndices(z, null);
+    }
+
+    /** Each stage's indices on its residual; with a step context, prepared for training (the input of each stage copied). */
+    private INDArray residualIndices(INDArray z, StepContext step) {
         INDArray residual = z.castTo(DataType.FLOAT).dup();
         INDArray out = Nd4j.create(DataType.INT32, z.size(0), stages.size());
         for (int s = 0; s < stages.size(); s++) {
-            INDArray idx = stages.get(s).indices(scaled(residual, s));
+            INDArray in = scaled(residual, s);
+            INDArray idx = step == null ? stages.get(s).indices(in) : stages.get(s).prepare(in == residual ? in.dup() : in, step);
             out.get(NDArrayIndex.all(), NDArrayIndex.point(s)).assign(idx.reshape(-1));
             residual.subi(unscaled(stages.get(s).codes(idx), s));
         }

@@ -49,20 +49,33 @@ public final class SimVectorQuantizer extends AbstractQuantizer<SimVqConfig> {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable c = GraphOps.codebookValues(sd, prefix + "frozen_codebook", frozen);
-        SDVariable wv = sd.var(prefix + "proj.w", w);
-        SDVariable e = c.mmul(wv);
-        SDVariable bv = b == null ? null : sd.var(prefix + "proj.b", b);
-        if (bv != null) e = e.add(bv);
-        SDVariable idx = GraphOps.nearestIndices(sd, prefix + "indices", z, e);
+        SDVariable c = sd.hasVariable(prefix + "frozen_codebook") ? sd.getVariable(prefix + "frozen_codebook")
+                : GraphOps.codebookValues(sd, prefix + "frozen_codebook", frozen);
+        SDVariable wv = sd.hasVariable(prefix + "proj.w") ? sd.getVariable(prefix + "proj.w") : sd.var(prefix + "proj.w", w);
+        SDVariable bv = b == null ? null : sd.hasVariable(prefix + "proj.b") ? sd.getVariable(prefix + "proj.b") : sd.var(prefix + "proj.b", b);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
         // gather from the constant C, then the linear map: an exact gradient reaches W
         SDVariable q = GraphOps.lookupValues(sd, idx, c).mmul(wv);
         if (bv != null) q = q.add(bv);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         SDVariable diff = GraphOps.stopGradient(sd, z).sub(q);
-        losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
-        losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, q, config.beta()));
-        return new GraphQuantization(GraphOps.estimate(sd, config.estimator(), z, q), idx, losses, List.of());
+        losses.put("codebook", diff.mul(diff).mean(GraphOps.unique(sd, prefix + "codebook_loss")));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), z, q, config.beta()));
+        return new GraphQuantization(GraphOps.estimate(sd, config.estimator(), z, q), idx, losses);
+    }
+
+    @Override
+    public boolean assignsOutsideGraph() {
+        return true;
+    }
+
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        int[] idx = Distances.nearestIndices(z.castTo(DataType.FLOAT), codebook());
+        int application = step.observe(this, z, idx);
+        INDArray fed = Nd4j.createFromArray(idx);
+        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
+        return fed.reshape(idx.length, 1);
     }
 
     @Override

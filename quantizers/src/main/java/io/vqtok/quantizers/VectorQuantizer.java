@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +36,6 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
     private final DeadCodeReseeder reseeder;
     private final ClusteredCodebook clustering;
     protected final INDArray clusterUsage;
-    private final Observed observed = new Observed();
 
     public VectorQuantizer(VectorQuantizerConfig config, String prefix, long seed) {
         this(config, config, prefix, seed);
@@ -76,18 +74,33 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
             e = GraphOps.l2Normalize(sd, e);
             values = GraphOps.l2Normalize(sd, values);
         }
-        SDVariable idx = trainingIndices(sd, x, values);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
         SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), x, e, idx, codebookSize()));
         losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, settings.beta()));
-        boolean observes = settings.reseed().enabled() || clustering != null;
-        return new GraphQuantization(estimate(sd, x, q), idx, losses, observes ? observed.add(sd, x, idx) : List.of());
+        return new GraphQuantization(estimate(sd, x, q), idx, losses);
     }
 
-    /** The codes assigned during training, INT64 {@code [N]}: nearest neighbours here. */
-    protected SDVariable trainingIndices(SameDiff sd, SDVariable z, SDVariable codebookValues) {
-        return GraphOps.nearestIndices(sd, GraphOps.unique(sd, prefix + "indices"), z, codebookValues);
+    @Override
+    public boolean assignsOutsideGraph() {
+        return true;
+    }
+
+    @Override
+    public INDArray prepare(INDArray z, StepContext step) {
+        INDArray x = z.castTo(DataType.FLOAT);
+        if (settings.cosine()) x = Distances.normalizeRows(x);
+        int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codebook) : codebook);
+        int application = step.observe(this, x, idx);
+        INDArray fed = Nd4j.createFromArray(idx);
+        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
+        return fed.reshape(idx.length, 1);
+    }
+
+    /** The codes assigned during training to the rows of x {@code [N, D]} (normalised for cosine codes): nearest neighbours here. */
+    protected int[] trainingAssignment(INDArray x, INDArray codes) {
+        return Distances.nearestIndices(x, codes);
     }
 
     /** The output that carries the gradient to z: straight-through here. */
@@ -102,9 +115,9 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
     }
 
     @Override
-    public int afterStep(long step, Map<String, INDArray> observed) {
+    public int afterStep(long step, StepContext context) {
         if (!settings.reseed().enabled() && clustering == null) return 0;
-        Observed.Batch batch = this.observed.collect(prefix, observed);
+        StepContext.Observation batch = context.pooled(this);
         INDArray z = batch.z();
         int[] indices = batch.indices();
         if (clustering != null) clustering.step(codebook, clusterUsage, z, indices);

@@ -45,7 +45,7 @@ class CodebookOptionsTest {
         q.initialize(z);
         for (int step = 1; step <= 3; step++) {
             GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 256, 4));
-            q.afterStep(step, r.outputs());
+            q.afterStep(step, r.context());
             for (double n : q.ema().codebook().norm2(1).toDoubleVector()) assertThat(n).isCloseTo(1, within(1e-4));
             // the graph quantizes the normalised input: its output rows are unit codes too
             for (double n : r.quantized().norm2(1).toDoubleVector()) assertThat(n).isCloseTo(1, within(1e-4));
@@ -63,7 +63,7 @@ class CodebookOptionsTest {
         INDArray z = m(new double[][]{{1.1, 0.9}, {0.9, 1.1}, {-1, -0.9}, {2, 2.2}});
         GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 4, 2));
         assertThat(r.indices().toLongVector()).containsExactly(0, 0, 1, 0);
-        q.afterStep(1, r.outputs());
+        q.afterStep(1, r.context());
         // code 2 was never used: p_2 = 0, α_2 = exp(−1e−3), so it lands (almost) on its closest batch vector (2, 2.2)
         double[] c2 = q.ema().codebook().getRow(2).toDoubleVector();
         assertThat(c2).containsExactly(new double[]{2, 2.2}, within(0.1));

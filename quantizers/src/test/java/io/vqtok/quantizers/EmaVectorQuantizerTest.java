@@ -27,7 +27,7 @@ class EmaVectorQuantizerTest {
         // the codebook gets no gradient; the encoder gets w + β·2(z − q)/(N·D)
         assertThat(r.gradParams()).isEmpty();
         assertThat(r.gradZ().getColumn(0).toDoubleVector()).containsExactly(new double[]{0.25 * 2 * 1 / 6, 0.25 * 2 * 2 / 6, 0.25 * 2 * -1 / 6}, within(1e-6));
-        q.afterStep(1, r.outputs());
+        q.afterStep(1, r.context());
         // N = 0.5·1 + 0.5·(2, 1) = (1.5, 1); m = 0.5·(0, 10) + 0.5·(3, 9) = (1.5, 9.5)
         assertThat(q.ema().clusterSize().toDoubleVector()).containsExactly(new double[]{1.5, 1.0}, within(1e-6));
         assertThat(q.ema().embedSum().getColumn(0).toDoubleVector()).containsExactly(new double[]{1.5, 9.5}, within(1e-6));
@@ -50,7 +50,7 @@ class EmaVectorQuantizerTest {
         // (usage 0.9 · 1 < 0.5 · 8/4 = 1)
         INDArray z1 = m(new double[][]{{0.1, 0}, {0.9, 0.1}, {0, 1.1}, {0.2, 0.1}, {1.1, 0}, {0, 0.9}, {0.1, 0.2}, {5, 5}});
         GraphTestSupport.Result r1 = GraphTestSupport.run(q, z1, Nd4j.zeros(DataType.FLOAT, 8, 2));
-        int reseeded = q.afterStep(1, r1.outputs());
+        int reseeded = q.afterStep(1, r1.context());
         assertThat(reseeded).isEqualTo(1);
         INDArray moved = q.ema().codebook().getRow(3).dup();
         boolean onBatchVector = false;
@@ -63,7 +63,7 @@ class EmaVectorQuantizerTest {
         // make sure no z2 vector is nearest to the moved code
         GraphTestSupport.Result r2 = GraphTestSupport.run(q, z2, Nd4j.zeros(DataType.FLOAT, 4, 2));
         assertThat(r2.indices().toLongVector()).doesNotContain(3L);
-        int again = q.afterStep(2, r2.outputs());
+        int again = q.afterStep(2, r2.context());
         assertThat(again).isZero();
         INDArray after = q.ema().codebook().getRow(3);
         assertThat(after.distance2(moved)).as("reseeded code stays put (EMA state was reset with it)").isLessThan(1e-3 * (1 + moved.norm2Number().doubleValue()));

@@ -15,7 +15,7 @@ final class GraphTestSupport {
     }
 
     record Result(INDArray quantized, INDArray indices, INDArray gradZ, Map<String, INDArray> gradParams,
-                  Map<String, INDArray> outputs) {
+                  Map<String, INDArray> outputs, StepContext context) {
     }
 
     static INDArray m(double[][] v) {
@@ -26,6 +26,8 @@ final class GraphTestSupport {
         SameDiff sd = SameDiff.create();
         SDVariable zv = sd.var("z", z.dup());
         GraphQuantization g = q.quantize(sd, zv);
+        StepContext context = new StepContext();
+        q.prepare(z.dup(), context);
         SDVariable objective = g.quantized().mul(sd.constant(w)).sum();
         for (SDVariable l : g.losses().values()) objective = objective.add(l);
         objective.rename("objective");
@@ -33,11 +35,10 @@ final class GraphTestSupport {
         List<String> gradFor = new java.util.ArrayList<>(q.parameters().keySet());
         gradFor.add("z");
         List<String> outs = new java.util.ArrayList<>(List.of(g.quantized().name(), g.indices().name()));
-        outs.addAll(g.observed());
         for (SDVariable l : g.losses().values()) outs.add(l.name());
-        var oag = sd.calculateGradientsAndOutputs(Map.of(), outs, gradFor);
+        var oag = sd.calculateGradientsAndOutputs(context.placeholders(), outs, gradFor);
         Map<String, INDArray> grads = new java.util.HashMap<>(oag.getGradients());
         INDArray gz = grads.remove("z");
-        return new Result(oag.getOutputs().get(g.quantized().name()), oag.getOutputs().get(g.indices().name()), gz, grads, oag.getOutputs());
+        return new Result(oag.getOutputs().get(g.quantized().name()), oag.getOutputs().get(g.indices().name()), gz, grads, oag.getOutputs(), context);
     }
 }

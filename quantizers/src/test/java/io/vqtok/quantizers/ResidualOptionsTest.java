@@ -42,7 +42,7 @@ class ResidualOptionsTest {
         double before = ema.ema().clusterSize().sumNumber().doubleValue();
         INDArray z = Nd4j.randn(DataType.FLOAT, 40, 3);
         GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 40, 3));
-        q.afterStep(1, r.outputs());
+        q.afterStep(1, r.context());
         // N_k ← γN_k + (1 − γ)n_k with Σ n_k = N·Q = 80 assignments, once
         assertThat(ema.ema().clusterSize().sumNumber().doubleValue()).isCloseTo(decay * before + (1 - decay) * 80, within(1e-3));
         assertThat(q.buffers()).containsOnlyKeys("q.shared.codebook", "q.shared.cluster_size", "q.shared.embed_sum");

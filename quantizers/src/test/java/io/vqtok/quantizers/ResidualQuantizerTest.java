@@ -32,7 +32,7 @@ class ResidualQuantizerTest {
                 assertThat(g.getValue().norm2Number().doubleValue()).as(g.getKey()).isGreaterThan(0);
             assertThat(r.gradParams().size()).isEqualTo(q.parameters().size());
             // EMA stages: each codebook moves after the step
-            q.afterStep(1, r.outputs());
+            q.afterStep(1, r.context());
             for (Quantizer s : q.stages()) {
                 if (s instanceof EmaVectorQuantizer e)
                     assertThat(e.ema().codebook()).as(s.prefix()).isNotEqualTo(before.get(s.prefix() + "codebook"));
@@ -126,11 +126,16 @@ class ResidualQuantizerTest {
         GraphQuantization g = q.quantize(sd, sd.var("z", z));
         INDArray one = Nd4j.zeros(DataType.FLOAT, 6, 3);
         one.getColumn(0).assign(1);
-        INDArray out = sd.output(java.util.Map.of("q.dropout_mask", one), g.quantized().name()).get(g.quantized().name());
-        INDArray idx = q.indices(z);
+        StepContext step = new StepContext();
+        INDArray idx = q.prepare(z, step);
+        assertThat(idx).isEqualTo(q.indices(z));
+        java.util.Map<String, INDArray> feed = new java.util.HashMap<>(step.placeholders());
+        feed.put("q.dropout_mask", one);
+        INDArray out = sd.output(feed, g.quantized().name()).get(g.quantized().name());
         assertThat(out.equalsWithEps(q.codes(idx, 1), 1e-5)).isTrue();
         INDArray all = Nd4j.ones(DataType.FLOAT, 6, 3);
-        INDArray full = sd.output(java.util.Map.of("q.dropout_mask", all), g.quantized().name()).get(g.quantized().name());
+        feed.put("q.dropout_mask", all);
+        INDArray full = sd.output(feed, g.quantized().name()).get(g.quantized().name());
         assertThat(full.equalsWithEps(q.codes(idx, 3), 1e-5)).isTrue();
     }
 }

@@ -98,7 +98,7 @@ class VectorQuantizerTest {
         q.codebook().putRow(0, Nd4j.createFromArray(10f, 10f));
         INDArray z = Nd4j.rand(DataType.FLOAT, 32, 2);  // all nearest to one of the zero codes
         GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 32, 2));
-        int reseeded = q.afterStep(1, r.outputs());
+        int reseeded = q.afterStep(1, r.context());
         assertThat(reseeded).isGreaterThan(0);
         // code 0 was never used: it now sits on a batch vector
         INDArray e0 = q.codebook().getRow(0);
