@@ -1,0 +1,167 @@
+package io.vqtok.codebook;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The chunked search and the O(N·D) statistics against plain loops, at codebook sizes up to 65536. */
+class LargeCodebookTest {
+
+    private static float[][] gaussian(SplittableRandom r, int rows, int d) {
+        float[][] x = new float[rows][d];
+        for (float[] row : x) for (int j = 0; j < d; j++) row[j] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static double squared(float[] a, float[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) s += (a[j] - (double) b[j]) * (a[j] - (double) b[j]);
+        return s;
+    }
+
+    @Test
+    void nearestCodesMatchAPlainLoopAcrossChunkBoundaries() {
+        SplittableRandom r = new SplittableRandom(7);
+        // K = 65536 searches 64 rows per chunk, K = 1000 4194: N = 300 and 5000 end in a partial chunk
+        int[][] cases = {{3, 4, 50}, {1000, 8, 5000}, {65536, 6, 300}};
+        for (int[] c : cases) {
+            int k = c[0], d = c[1], n = c[2];
+            float[][] codes = gaussian(r, k, d), z = gaussian(r, n, d);
+            int[] got = Distances.nearestIndices(Nd4j.createFromArray(z), Nd4j.createFromArray(codes));
+            int exact = 0;
+            for (int i = 0; i < n; i++) {
+                double best = Double.MAX_VALUE, second = Double.MAX_VALUE;
+                int arg = -1;
+                for (int j = 0; j < k; j++) {
+                    double dist = squared(z[i], codes[j]);
+                    if (dist < best) {
+                        second = best;
+                        best = dist;
+                        arg = j;
+                    } else if (dist < second) second = dist;
+                }
+                // float32 scores can swap near-ties only; anything else must be the loop's winner
+                if (second - best > 1e-4) {
+                    assertThat(got[i]).as("K=%d row %d", k, i).isEqualTo(arg);
+                    exact++;
+                } else {
+                    assertThat(squared(z[i], codes[got[i]])).as("K=%d row %d near tie", k, i).isCloseTo(best, within(1e-4));
+                }
+            }
+            assertThat(exact).as("rows checked exactly at K=%d", k).isGreaterThan(n * 9 / 10);
+            // the INDArray form is the same search
+            assertThat(Distances.nearest(Nd4j.createFromArray(z), Nd4j.createFromArray(codes)).toIntVector()).containsExactly(got);
+        }
+    }
+
+    @Test
+    void largestInnerProductMatchesAPlainLoop() {
+        SplittableRandom r = new SplittableRandom(8);
+        int k = 20000, d = 5, n = 400;
+        float[][] codes = gaussian(r, k, d), z = gaussian(r, n, d);
+        int[] got = Distances.largestInnerProduct(Nd4j.createFromArray(z), Nd4j.createFromArray(codes)).toIntVector();
+        for (int i = 0; i < n; i++) {
+            double best = -Double.MAX_VALUE;
+            for (int j = 0; j < k; j++) {
+                double dot = 0;
+                for (int t = 0; t < d; t++) dot += z[i][t] * (double) codes[j][t];
+                best = Math.max(best, dot);
+            }
+            double chosen = 0;
+            for (int t = 0; t < d; t++) chosen += z[i][t] * (double) codes[got[i]][t];
+            assertThat(chosen).isCloseTo(best, within(1e-5));
+        }
+    }
+
+    @Test
+    void countsAndSumsMatchAPlainLoopAt65536Codes() {
+        SplittableRandom r = new SplittableRandom(9);
+        int k = 65536, d = 3, n = 20000;
+        float[][] z = gaussian(r, n, d);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = r.nextInt(i % 3 == 0 ? 50 : k);   // some codes hit many times, most never
+        Assignments a = Assignments.of(Nd4j.createFromArray(z), idx, k);
+        double[] counts = new double[k];
+        double[][] sums = new double[k][d];
+        for (int i = 0; i < n; i++) {
+            counts[idx[i]]++;
+            for (int j = 0; j < d; j++) sums[idx[i]][j] += z[i][j];
+        }
+        assertThat(a.counts().shape()).containsExactly(k);
+        assertThat(a.sums().shape()).containsExactly(k, d);
+        assertThat(a.counts().toDoubleVector()).containsExactly(counts);
+        double[][] got = a.sums().toDoubleMatrix();
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < d; j++) assertThat(got[c][j]).isCloseTo(sums[c][j], within(1e-3));
+        assertThat(Assignments.bincount(idx, k)).containsExactly(java.util.Arrays.stream(counts).mapToInt(v -> (int) v).toArray());
+    }
+
+    /** Sinkhorn in the log domain with doubles, as plain loops: the reference plan. */
+    private static double[][] logDomainPlan(double[][] squared, double epsilon, int iterations) {
+        int n = squared.length, k = squared[0].length;
+        double[][] a = new double[n][k];
+        double mean = 0, meanSq = 0;
+        for (double[] row : squared) for (double v : row) {
+            mean += Math.sqrt(v) / (n * k);
+            meanSq += v / (n * k);
+        }
+        double s = epsilon / (Math.sqrt(meanSq - mean * mean) + 1e-12);
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) a[i][j] = -s * Math.sqrt(squared[i][j]);
+        double[] f = new double[n], g = new double[k];
+        for (int it = 0; it < iterations; it++) {
+            for (int j = 0; j < k; j++) {
+                double m = -Double.MAX_VALUE, sum = 0;
+                for (int i = 0; i < n; i++) m = Math.max(m, a[i][j] + f[i]);
+                for (int i = 0; i < n; i++) sum += Math.exp(a[i][j] + f[i] - m);
+                g[j] = -Math.log(k) - (m + Math.log(sum));
+            }
+            for (int i = 0; i < n; i++) {
+                double m = -Double.MAX_VALUE, sum = 0;
+                for (int j = 0; j < k; j++) m = Math.max(m, a[i][j] + g[j]);
+                for (int j = 0; j < k; j++) sum += Math.exp(a[i][j] + g[j] - m);
+                f[i] = -Math.log(n) - (m + Math.log(sum));
+            }
+        }
+        double[][] plan = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) plan[i][j] = Math.exp(a[i][j] + f[i] + g[j]);
+        return plan;
+    }
+
+    @Test
+    void sinkhornGivesFarCodesTheirMassWhereThePlainKernelUnderflows() {
+        // 40 vectors and 399 codes in [-1, 1]², one code 100 units away. With ε = 10 the plain kernel exp(−ε·Â) of the
+        // normalised cost Â = (A − mean)/std − min is about e^-200 for the far code: all zero in float32, so plain
+        // Sinkhorn scalings could never give that code mass.
+        SplittableRandom r = new SplittableRandom(10);
+        int n = 40, k = 400, d = 2;
+        float[][] z = gaussian(r, n, d);
+        float[][] codes = gaussian(r, k, d);
+        codes[k - 1] = new float[]{100, 0};
+        double[][] squared = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
+        INDArray a = Nd4j.createFromArray(squared).castTo(DataType.FLOAT);
+        org.nd4j.linalg.ops.transforms.Transforms.sqrt(a, false);
+        INDArray normalised = a.sub(a.meanNumber()).divi(a.stdNumber());
+        normalised.subi(normalised.minNumber());
+        INDArray plainKernel = org.nd4j.linalg.ops.transforms.Transforms.exp(normalised.muli(-10), false);
+        assertThat(plainKernel.getColumn(k - 1).maxNumber().doubleValue()).as("plain kernel column of the far code").isZero();
+
+        SinkhornAssignment sinkhorn = new SinkhornAssignment(10, 30);
+        INDArray plan = sinkhorn.plan(Nd4j.createFromArray(squared).castTo(DataType.FLOAT));
+        double[][] expected = logDomainPlan(squared, 10, 30);
+        double[] columns = plan.sum(0).toDoubleVector();
+        for (int j = 0; j < k; j++) assertThat(columns[j] * k).as("mass of code %d, relative to 1/K", j).isCloseTo(1.0, within(1e-3));
+        // entries against the log-domain plan in doubles, in units of the uniform entry 1/(N·K)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) assertThat(plan.getDouble(i, j) * n * k).isCloseTo(expected[i][j] * n * k, within(1e-3));
+        // the plan's row argmax from z and codes agrees with the one from squared distances
+        int[] assigned = sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes));
+        assertThat(sinkhorn.assign(Nd4j.createFromArray(squared).castTo(DataType.FLOAT)).toIntVector()).containsExactly(assigned);
+    }
+}
