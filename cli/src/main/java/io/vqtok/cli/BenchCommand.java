@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code vqtok bench}: benchmark commands that print figures and write them to files (never timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures and write them to files.",
-        subcommands = {BenchCommand.Quantizers.class})
+        subcommands = {BenchCommand.Quantizers.class, BenchCommand.Search.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -194,6 +194,59 @@ final class BenchCommand implements Runnable {
             else throw new IllegalArgumentException(file + ": unmatched markers for bench section '" + name + "'");
             byte[] bytes = updated.getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(file, out -> out.write(bytes));
+        }
+    }
+
+    /** {@code vqtok bench search}: the exact nearest-code search alone, on random data (compare with FAISS's exact search). */
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Time the exact nearest-code search on random data: N vectors against K codes of dimension D.")
+    static final class Search implements Callable<Integer> {
+        @Option(names = "--codebook-size", defaultValue = "8192", description = "K codes (default: ${DEFAULT-VALUE})")
+        int codebookSize;
+
+        @Option(names = "--dim", defaultValue = "64", description = "D, the dimension (default: ${DEFAULT-VALUE})")
+        int dim;
+
+        @Option(names = "--vectors", defaultValue = "49000", description = "N query vectors (default: ${DEFAULT-VALUE})")
+        int vectors;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "timed repeats; the best is reported (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed of the random data (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "also append the JSON line to FILE")
+        Path out;
+
+        @Option(names = "--json", description = "print one JSON line")
+        boolean json;
+
+        @Option(names = "--peak", description = "also measure the single-precision matrix-product rate (sgemm_gflops: the best of "
+                + "[4096, 64]x[64, 8192] and [1024, 1024]x[1024, 1024])")
+        boolean peak;
+
+        @Override
+        public Integer call() throws IOException {
+            io.vqtok.codebook.SearchBenchmark.Result r = io.vqtok.codebook.SearchBenchmark.run(codebookSize, dim, vectors, repeats, seed);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("K", r.codebookSize());
+            m.put("D", r.dim());
+            m.put("N", r.vectors());
+            m.put("vectors_per_s", Math.round(r.vectorsPerSecond()));
+            m.put("gflops", Json.round(r.gflops(), 1));
+            m.put("seconds", Json.round(r.seconds(), 4));
+            if (peak) m.put("sgemm_gflops", Json.round(Math.max(io.vqtok.codebook.SearchBenchmark.sgemmGflops(4096, 64, 8192, 5),
+                    io.vqtok.codebook.SearchBenchmark.sgemmGflops(1024, 1024, 1024, 5)), 1));
+            String line = Json.line(m);
+            System.out.println(json ? line : String.format(Locale.ROOT, "nearest-code search K=%d D=%d N=%d: %.0f vectors/s (%.1f GFLOP/s)",
+                    r.codebookSize(), r.dim(), r.vectors(), r.vectorsPerSecond(), r.gflops()));
+            if (out != null) {
+                Path dir = out.toAbsolutePath().getParent();
+                if (dir != null) Files.createDirectories(dir);
+                Files.writeString(out, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
+            return 0;
         }
     }
 

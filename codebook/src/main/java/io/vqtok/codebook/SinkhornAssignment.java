@@ -3,6 +3,7 @@ package io.vqtok.codebook;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -28,12 +29,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class SinkhornAssignment {
     /** Added to every marginal before dividing by it. */
     public static final double TINY = 1e-30;
-    /** Rows per block of the column-minimum reduction. */
-    private static final int BLOCK = 64;
+    /** Entries per block of rows in the column-minimum reduction (16 MB of floats). */
+    private static final long BLOCK_ELEMENTS = 4L << 20;
     private final double epsilon;
     private final int iterations;
     private INDArray kernel;      // [N, K], reused between calls of the same shape
-    private INDArray blockMin;    // [BLOCK / 2, K]
+    private INDArray blockMin;    // [block rows / 2, K]
 
     public SinkhornAssignment(double epsilon, int iterations) {
         if (!(epsilon > 0 && Double.isFinite(epsilon))) throw new IllegalArgumentException("Sinkhorn epsilon must be > 0, got " + epsilon);
@@ -91,9 +92,11 @@ public final class SinkhornAssignment {
     private Scaled iterate(INDArray p) {
         long n = p.size(0), k = p.size(1);
         Transforms.relu(p, false);
-        double meanSquared = p.meanNumber().doubleValue();
-        Transforms.sqrt(p, false);                                              // A = ‖z − e‖
-        double mean = p.meanNumber().doubleValue();
+        // means as matrix-vector products: one streaming pass each, where ND4J's full reductions take two to three times as long
+        INDArray onesN = Nd4j.ones(DataType.FLOAT, 1, n), onesK = Nd4j.ones(DataType.FLOAT, k, 1);
+        double meanSquared = Nd4j.gemm(onesN, p, false, false).mmul(onesK).getDouble(0) / ((double) n * k);
+        Nd4j.exec(new Sqrt(p, p));                                              // A = ‖z − e‖
+        double mean = Nd4j.gemm(onesN, p, false, false).mmul(onesK).getDouble(0) / ((double) n * k);
         double std = Math.sqrt(Math.max(0, meanSquared - mean * mean)) + 1e-12; // population std of A
         double scale = epsilon / std;
         INDArray columnMin = columnMin(p);                                      // [1, K]
@@ -128,10 +131,12 @@ public final class SinkhornAssignment {
      */
     private INDArray columnMin(INDArray a) {
         long n = a.size(0), k = a.size(1);
-        if (blockMin == null || blockMin.size(1) != k) blockMin = Nd4j.create(DataType.FLOAT, BLOCK / 2, k);
+        long blockRows = Math.max(2, Math.min(n, BLOCK_ELEMENTS / k));
+        if (blockMin == null || blockMin.size(0) != blockRows / 2 || blockMin.size(1) != k)
+            blockMin = Nd4j.create(DataType.FLOAT, blockRows / 2, k);
         INDArray result = a.getRow(0).dup().reshape(1, k);
-        for (long start = 0; start < n; start += BLOCK) {
-            long rows = Math.min(BLOCK, n - start);
+        for (long start = 0; start < n; start += blockRows) {
+            long rows = Math.min(blockRows, n - start);
             INDArray block = a.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all());
             while (rows > 1) {
                 long half = rows / 2;
