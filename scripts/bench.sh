@@ -3,6 +3,10 @@
 #   scripts/bench.sh quantizers [steps]     every quantizer with its defaults on Fashion-MNIST (vqtok bench quantizers)
 #   scripts/bench.sh sweep [steps]          plain VQ vs anti-collapse quantizers at K = 512, 2048, 8192 (1000 steps)
 #   scripts/bench.sh audio [steps]          8 x 1024 residual VQ speech tokenizer at 16 kHz on data/speech (made if missing)
+#   scripts/bench.sh scale [steps]          search vs FAISS, ema training/encoding vs the PyTorch reference at K=512..65536
+#                                           (scripts/bench-scale.py; table into BENCHMARKS.md)
+#   scripts/bench.sh memory [steps]         resident memory of a 4-stage rvq and a K=8192 ema training (3000 steps):
+#                                           RSS after step 500, at the end, peak, growth
 #   scripts/bench.sh reference [steps] [rounds]
 #                                           vqtok vs the PyTorch reference (../shared/reference), same model, data,
 #                                           batch, steps and quantizer (vq), alternated in one run; prints ratios
@@ -28,6 +32,28 @@ audio)
   VQTOK_SKIP_BUILD=1 ./vqtok train --data speech --quantizer rvq --stages 8 --codebook-size 1024 --quantizer-dropout 0.5 \
     --dropout-per-sample --dead-code-threshold 0.3 --spectral-loss 0.3 --lr 1e-3 --steps "${2:-1000}" --out "$out/speech.vqt" \
     --json | tee "$out/audio.jsonl"
+  ;;
+scale)
+  python3 scripts/bench-scale.py --steps "${2:-60}"
+  ;;
+memory)
+  steps=${2:-3000}
+  file=$out/memory.jsonl
+  : > "$file"
+  for args in "--quantizer rvq --stages 4" "--quantizer ema --codebook-size 8192"; do
+    echo "== memory: $args, $steps steps" >&2
+    # shellcheck disable=SC2086
+    VQTOK_SKIP_BUILD=1 ./vqtok train $args --steps "$steps" --checkpoint-every 0 --eval-limit 1000 --out "$out/memory.vqt" \
+      --recon-png "$out/memory.png" --json >> "$file"
+  done
+  python3 - "$file" <<'PY'
+import json, sys
+print("| run | steps | train img/s | RSS at step 500 MB | RSS at end MB | peak MB | growth |")
+print("|---|---|---|---|---|---|---|")
+for l in open(sys.argv[1]):
+    r = json.loads(l); m = r["resident_memory"]
+    print(f"| {r['config']} | {r['steps']} | {r['train_img_per_s']:.0f} | {m['at_reference_mb']} | {m['end_mb']} | {m['peak_mb']} | {m['growth']:+.1%} |")
+PY
   ;;
 reference)
   steps=${2:-300}
@@ -57,7 +83,7 @@ print(f"test MSE: pytorch {med(py, 'test_mse'):.5f}, vqtok {st.median(r['test'][
 PY
   ;;
 *)
-  echo "usage: scripts/bench.sh quantizers [steps] | sweep [steps] | audio [steps] | reference [steps] [rounds]" >&2
+  echo "usage: scripts/bench.sh quantizers [steps] | sweep [steps] | audio [steps] | scale [steps] | memory [steps] | reference [steps] [rounds]" >&2
   exit 2
   ;;
 esac

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param reseeded        codes reseeded after this step
  * @param stepSeconds     compute time of the step (forward, backward, update, quantizer state), no data loading
  * @param images          images in the batch
+ * @param residentBytes   the process's resident memory after the step (heap and native), as the OS counts it
  */
 public record StepReport(long step, double loss, double reconstruction, Map<String, Double> terms, double batchUsage,
-                         int reseeded, double stepSeconds, int images) {
+                         int reseeded, double stepSeconds, int images, long residentBytes) {
 }

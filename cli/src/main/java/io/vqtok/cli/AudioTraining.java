@@ -78,6 +78,7 @@ final class AudioTraining {
         m.put("train_s", Json.round(wallSeconds, 1));
         m.put("final_train_loss", Json.round(progress.lastLoss, 6));
         m.put("codes_reseeded", progress.reseeded);
+        m.put("resident_memory", progress.memory());
         m.put("test", AudioEval.json(eval));
         m.put("model", c.out.toString());
         m.put("reconstruction", wav.toString());

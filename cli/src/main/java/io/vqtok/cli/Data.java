@@ -4,6 +4,7 @@ import io.vqtok.datasets.Batch;
 import io.vqtok.datasets.Batcher;
 import io.vqtok.datasets.DataSources;
 import io.vqtok.datasets.ImageDataset;
+import io.vqtok.datasets.PrefetchingBatcher;
 import io.vqtok.datasets.Split;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,6 +43,11 @@ final class Data {
         return DataSources.open(spec, split, channels);
     }
 
+    /** A dataset read once in order from disk, in constant memory (encoding, evaluation). */
+    static ImageDataset openStreaming(String spec, Split split, int channels) {
+        return DataSources.openStreaming(spec, split, channels);
+    }
+
     static INDArray toArray(Batch b) {
         return Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()}, DataType.FLOAT);
     }
@@ -57,6 +63,34 @@ final class Data {
 
             public INDArray next() {
                 return toArray(b.next());
+            }
+        };
+    }
+
+    /** Batches of a dataset read once in order. */
+    interface Batches extends Iterator<INDArray>, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The dataset once, in order, in batches decoded one batch ahead on a background thread (a bounded queue of two
+     * batches): reading and decoding overlap the model's work and memory stays constant for a streamed dataset.
+     */
+    static Batches prefetched(ImageDataset data, int batch, int limit) {
+        ImageDataset d = limit > 0 && limit < data.size() ? new Prefix(data, limit) : data;
+        PrefetchingBatcher b = new Batcher(d, Math.min(batch, d.size()), 0, false, false).prefetching();
+        return new Batches() {
+            public boolean hasNext() {
+                return b.hasNext();
+            }
+
+            public INDArray next() {
+                return toArray(b.next());
+            }
+
+            public void close() {
+                b.close();
             }
         };
     }

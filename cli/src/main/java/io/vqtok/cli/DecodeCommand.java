@@ -52,29 +52,41 @@ final class DecodeCommand implements Callable<Integer> {
         if (q < 1 || q > t.quantizer().indexChannels())
             throw new IllegalArgumentException("--stages must be in [1, " + t.quantizer().indexChannels() + "], got " + q);
         int n = shape[0];
-        long[] full = Arrays.stream(shape).asLongStream().toArray();
-        INDArray all = Nd4j.createFromArray(idx).reshape(full);
-        INDArray images = t.decode(all, q);
         ImageAutoencoderConfig a = t.autoencoderConfig();
-        float[] pixels = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int per = Arrays.stream(shape).skip(1).reduce(1, (x, y) -> x * y);
+        int size = a.channels() * a.height() * a.width();
+        // decoded and written batch by batch: only one batch of images is in memory at a time
         if (out.getFileName().toString().toLowerCase().endsWith(".npy")) {
-            Npy.writeFloats(out, pixels, n, a.channels(), a.height(), a.width());
+            Npy.streamFloats(out, sink -> forEachBatch(t, idx, shape, per, q, sink::write), n, a.channels(), a.height(), a.width());
         } else {
-            writePngFolder(pixels, n, a);
+            int digits = Math.max(6, Integer.toString(n - 1).length());
+            AtomicFolder.write(out, dir -> {
+                int[] next = {0};
+                forEachBatch(t, idx, shape, per, q, pixels -> {
+                    for (int i = 0; i < pixels.length / size; i++, next[0]++)
+                        ImageWriter.writePng(dir.resolve(String.format("%0" + digits + "d.png", next[0])),
+                                Arrays.copyOfRange(pixels, i * size, (i + 1) * size), a.channels(), a.height(), a.width());
+                });
+            });
         }
         System.err.printf("decoded %d images to %s%n", n, out);
         return 0;
     }
 
-    /** PNGs go to a temporary sibling folder first, renamed into place when all are written. */
-    private void writePngFolder(float[] pixels, int n, ImageAutoencoderConfig a) throws IOException {
-        int size = a.channels() * a.height() * a.width();
-        int digits = Math.max(6, Integer.toString(n - 1).length());
-        AtomicFolder.write(out, dir -> {
-            for (int i = 0; i < n; i++) {
-                float[] one = Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
-                ImageWriter.writePng(dir.resolve(String.format("%0" + digits + "d.png", i)), one, a.channels(), a.height(), a.width());
-            }
-        });
+    /** Receives the decoded pixels of one batch (NCHW floats). */
+    private interface PixelSink {
+        void accept(float[] pixels) throws IOException;
+    }
+
+    /** Decodes the codes {@code idx} of shape {@code shape} in batches of {@link ImageTokenizer#INFERENCE_BATCH} images. */
+    private static void forEachBatch(ImageTokenizer t, int[] idx, int[] shape, int per, int stages, PixelSink sink) throws IOException {
+        int n = shape[0];
+        for (int s = 0; s < n; s += ImageTokenizer.INFERENCE_BATCH) {
+            int e = Math.min(n, s + ImageTokenizer.INFERENCE_BATCH);
+            long[] batchShape = Arrays.stream(shape).asLongStream().toArray();
+            batchShape[0] = e - s;
+            INDArray codes = Nd4j.createFromArray(Arrays.copyOfRange(idx, s * per, e * per)).reshape(batchShape);
+            sink.accept(t.decode(codes, stages).castTo(DataType.FLOAT).dup('c').data().asFloat());
+        }
     }
 }

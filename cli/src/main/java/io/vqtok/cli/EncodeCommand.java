@@ -4,13 +4,11 @@ import io.vqtok.autoencoders.ImageTokenizer;
 import io.vqtok.datasets.ImageDataset;
 import io.vqtok.datasets.Npy;
 import io.vqtok.datasets.Split;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
 
 /** {@code vqtok encode}: a dataset to int32 code indices in a .npy file. */
@@ -40,9 +38,12 @@ final class EncodeCommand implements Callable<Integer> {
         for (int i = 0; i < codeShape.length; i++) shape[i + 1] = (int) codeShape[i];
         long t0 = System.nanoTime();
         // codes are streamed batch by batch: constant memory for any dataset size
+        // images are read and decoded one batch ahead on a background thread, codes are streamed batch by batch:
+        // constant memory for any dataset size
         Npy.streamInts(out, sink -> {
-            for (Iterator<INDArray> it = Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, n); it.hasNext(); )
-                sink.write(t.encode(it.next()).reshape(-1).toIntVector());
+            try (Data.Batches batches = Data.prefetched(d, ImageTokenizer.INFERENCE_BATCH, n)) {
+                while (batches.hasNext()) sink.write(t.encode(batches.next()).reshape(-1).toIntVector());
+            }
         }, shape);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.err.printf("encoded %d images to %s %s in %.2f s (%.0f img/s)%n", n, out, java.util.Arrays.toString(shape), seconds, n / seconds);

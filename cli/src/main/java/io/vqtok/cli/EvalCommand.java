@@ -35,7 +35,10 @@ final class EvalCommand implements Callable<Integer> {
         int n = stages == null ? t.quantizer().indexChannels() : stages;
         if (n < 1 || n > t.quantizer().indexChannels())
             throw new IllegalArgumentException("--stages must be in [1, " + t.quantizer().indexChannels() + "], got " + n);
-        EvalResult r = Evaluator.evaluate(t, Data.inOrder(d, ImageTokenizer.INFERENCE_BATCH, in.limit), n);
+        EvalResult r;
+        try (Data.Batches batches = Data.prefetched(d, ImageTokenizer.INFERENCE_BATCH, in.limit)) {
+            r = Evaluator.evaluate(t, batches, n);
+        }
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("stages", n);
         metrics.putAll(Json.eval(r));

@@ -10,9 +10,10 @@ final class ModelData {
     private ModelData() {
     }
 
+    /** The split, streamed from disk (read once in order, constant memory), checked against the model's image shape. */
     static ImageDataset open(String spec, Split split, ImageTokenizer model) {
         ImageAutoencoderConfig a = model.autoencoderConfig();
-        ImageDataset d = Data.open(spec, split, a.channels());
+        ImageDataset d = Data.openStreaming(spec, split, a.channels());
         if (d.channels() != a.channels() || d.height() != a.height() || d.width() != a.width())
             throw new IllegalArgumentException(d.description() + " has images " + d.channels() + "x" + d.height() + "x" + d.width()
                     + " (CxHxW); the model expects " + a.channels() + "x" + a.height() + "x" + a.width());

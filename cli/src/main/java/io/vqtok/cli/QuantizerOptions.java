@@ -82,10 +82,10 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
 
-    @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq: weight of the entropy auxiliary loss (default 0.1)")
+    @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq, ibq: weight of the entropy auxiliary loss (default lfq 0.1, ibq 0)")
     Double entropyWeight;
 
-    @Option(names = "--inverse-temperature", paramLabel = "T", description = "lfq: inverse temperature of the entropy's code distribution (default 10; MAGVIT-v2 uses 100)")
+    @Option(names = "--inverse-temperature", paramLabel = "T", description = "lfq, ibq: inverse temperature of the entropy's code distribution (default lfq 10, MAGVIT-v2 uses 100; ibq 100)")
     Double inverseTemperature;
 
     @Option(names = "--quantizer-dropout", defaultValue = "0", paramLabel = "P",
@@ -175,7 +175,8 @@ public final class QuantizerOptions {
                     case "distance" -> IbqConfig.Logits.DISTANCE;
                     default -> throw new IllegalArgumentException("unknown --ibq-logits '" + ibqLogits + "'; expected dot or distance");
                 };
-                return new IbqConfig(k, dim, b, init(CodebookInit.NORMAL), kmeansIterations, l);
+                return new IbqConfig(k, dim, b, init(CodebookInit.NORMAL), kmeansIterations, l,
+                        entropyWeight == null ? 0 : entropyWeight, inverseTemperature == null ? 100 : inverseTemperature);
             }
             case "lfq" -> {
                 LfqConfig d = LfqConfig.of(LfqConfig.bitsFor(k), dim);

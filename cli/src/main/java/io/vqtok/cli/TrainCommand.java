@@ -159,6 +159,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("train_s", Json.round(wallSeconds, 1));
         m.put("final_train_loss", Json.round(progress.lastLoss, 6));
         m.put("codes_reseeded", progress.reseeded);
+        m.put("resident_memory", progress.memory());
         m.put("test", Json.eval(eval));
         m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
@@ -215,6 +216,8 @@ final class TrainCommand implements Callable<Integer> {
         long reseeded;
         double lastLoss;
         long lastSaved;
+        /** Resident memory after the reference step (step 500, or a sixth of a shorter run), at the end, and the peak. */
+        long rssAtReference, rssEnd, rssPeak, referenceStep;
 
         private final String unit;
         private final double perItem;
@@ -240,6 +243,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             reseeded += r.reseeded();
             lastLoss = r.loss();
+            if (r.step() == Math.max(1, Math.min(500, total / 6))) {
+                referenceStep = r.step();
+                rssAtReference = r.residentBytes();
+            }
+            rssEnd = r.residentBytes();
+            rssPeak = Math.max(rssPeak, r.residentBytes());
             String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s", r.loss(), r.reconstruction(), r.batchUsage(), imagesPerSecond(), unit);
             if (bar != null) {
                 bar.stepTo(r.step());
@@ -247,6 +256,17 @@ final class TrainCommand implements Callable<Integer> {
             } else if (r.step() % Math.max(1, total / 10) == 0 || r.step() == 1) {
                 System.err.printf("step %d/%d  %s%n", r.step(), total, msg);
             }
+        }
+
+        /** Resident memory figures for the summary, in MB. */
+        Map<String, Object> memory() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reference_step", referenceStep);
+            m.put("at_reference_mb", Math.round(rssAtReference / 1e6));
+            m.put("end_mb", Math.round(rssEnd / 1e6));
+            m.put("peak_mb", Math.round(rssPeak / 1e6));
+            m.put("growth", rssAtReference > 0 ? Json.round(rssEnd / (double) rssAtReference - 1, 3) : 0);
+            return m;
         }
 
         double imagesPerSecond() {

@@ -58,6 +58,19 @@ public final class DataSources {
      * @throws DatasetException if the data is malformed or IDX data is asked for with 3 channels
      */
     public static ImageDataset open(String spec, Split split, int channels) {
+        return open(spec, split, channels, false);
+    }
+
+    /**
+     * As {@link #open(String, Split, int)}, but the images stay on disk and are decoded as they are asked for
+     * ({@link IdxImageStream}, {@link ImageFileDataset}): constant memory for any dataset size, for reading once in
+     * order (encoding, evaluation).
+     */
+    public static ImageDataset openStreaming(String spec, Split split, int channels) {
+        return open(spec, split, channels, true);
+    }
+
+    private static ImageDataset open(String spec, Split split, int channels, boolean streaming) {
         Objects.requireNonNull(split, "split");
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 (gray), 3 (RGB) or 0 (from the data), got "
@@ -68,7 +81,7 @@ public final class DataSources {
         }
         String s = spec.trim();
         if (s.toLowerCase(Locale.ROOT).equals(FASHION_MNIST)) {
-            return idx(FashionMnist.DEFAULT_DIR, split, channels);
+            return idx(FashionMnist.DEFAULT_DIR, split, channels, streaming);
         }
         Path path;
         try {
@@ -83,7 +96,7 @@ public final class DataSources {
             throw new DatasetException(path + ": is a file, not a directory; " + ACCEPTED_FORMS);
         }
         if (FashionMnist.containsIdxFiles(path)) {
-            return idx(path, split, channels);
+            return idx(path, split, channels, streaming);
         }
         Path train = path.resolve("train");
         Path test = path.resolve("test");
@@ -91,14 +104,14 @@ public final class DataSources {
         if (Files.isDirectory(train) && Files.isDirectory(test)) {
             folder = split == Split.TRAIN ? train : test;
         }
-        return ImageFolderDataset.open(folder, channels);
+        return streaming ? ImageFileDataset.open(folder, channels) : ImageFolderDataset.open(folder, channels);
     }
 
-    private static ImageDataset idx(Path dir, Split split, int channels) {
+    private static ImageDataset idx(Path dir, Split split, int channels, boolean streaming) {
         if (channels == 3) {
             throw new DatasetException(dir + ": Fashion-MNIST IDX images are grayscale (1 channel); 3 channels"
                     + " were asked for");
         }
-        return FashionMnist.load(dir, split);
+        return streaming ? FashionMnist.stream(dir, split) : FashionMnist.load(dir, split);
     }
 }

@@ -31,6 +31,11 @@ public final class FashionMnist {
         return IdxImages.read(find(dir, imagesName(split)));
     }
 
+    /** The images of one split read from disk as they are asked for, in constant memory ({@link IdxImageStream}). */
+    public static IdxImageStream stream(Path dir, Split split) {
+        return IdxImageStream.open(find(dir, imagesName(split)));
+    }
+
     /**
      * Loads the class labels (0..9) of one split.
      *

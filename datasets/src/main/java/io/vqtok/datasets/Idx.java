@@ -49,34 +49,13 @@ final class Idx {
         int nDims = expectedMagic & 0xFF;
         int headerBytes = 4 + 4 * nDims;
         try (InputStream in = open(file)) {
-            byte[] header = in.readNBytes(headerBytes);
-            if (header.length < 4) {
-                throw new DatasetException(String.format("%s: file too short (%d bytes); expected an IDX header of"
-                        + " %d bytes with magic 0x%08X (%s)", file, header.length, headerBytes, expectedMagic, kind));
-            }
-            int magic = readInt(header, 0);
-            if (magic != expectedMagic) {
-                throw new DatasetException(String.format("%s: bad magic 0x%08X, expected 0x%08X (%s)%s",
-                        file, magic, expectedMagic, kind, describeMagic(magic)));
-            }
-            if (header.length < headerBytes) {
-                throw new DatasetException(String.format("%s: truncated header: expected %d bytes (magic and %d"
-                        + " dimension sizes), found %d", file, headerBytes, nDims, header.length));
-            }
-            int[] dims = new int[nDims];
+            int[] dims = header(in, file, expectedMagic, kind);
             long total = 1;
-            for (int i = 0; i < nDims; i++) {
-                dims[i] = readInt(header, 4 + 4 * i);
-                if (dims[i] <= 0) {
-                    throw new DatasetException(String.format("%s: dimension %d has size %d; expected a positive"
-                            + " size", file, i, dims[i]));
-                }
-                total *= dims[i];
-                if (total > Integer.MAX_VALUE - 8) {
-                    throw new DatasetException(String.format("%s: sizes %s give more than %d bytes of data,"
-                            + " too large to hold in memory", file, java.util.Arrays.toString(dims),
-                            Integer.MAX_VALUE - 8));
-                }
+            for (int d : dims) total *= d;
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new DatasetException(String.format("%s: sizes %s give more than %d bytes of data,"
+                        + " too large to hold in memory", file, java.util.Arrays.toString(dims),
+                        Integer.MAX_VALUE - 8));
             }
             byte[] data = in.readNBytes((int) total);
             if (data.length < total) {
@@ -97,6 +76,48 @@ final class Idx {
             throw new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new DatasetException(file + ": cannot read (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Reads and validates the header of an unsigned-byte IDX stream positioned at its start: the magic and the
+     * positive dimension sizes (their product is not checked against anything here).
+     *
+     * @return the dimension sizes
+     * @throws DatasetException if the magic is wrong, the header is short or a size is not positive
+     */
+    static int[] header(InputStream in, Path file, int expectedMagic, String kind) throws IOException {
+        int nDims = expectedMagic & 0xFF;
+        int headerBytes = 4 + 4 * nDims;
+        byte[] header = in.readNBytes(headerBytes);
+        if (header.length < 4) {
+            throw new DatasetException(String.format("%s: file too short (%d bytes); expected an IDX header of"
+                    + " %d bytes with magic 0x%08X (%s)", file, header.length, headerBytes, expectedMagic, kind));
+        }
+        int magic = readInt(header, 0);
+        if (magic != expectedMagic) {
+            throw new DatasetException(String.format("%s: bad magic 0x%08X, expected 0x%08X (%s)%s",
+                    file, magic, expectedMagic, kind, describeMagic(magic)));
+        }
+        if (header.length < headerBytes) {
+            throw new DatasetException(String.format("%s: truncated header: expected %d bytes (magic and %d"
+                    + " dimension sizes), found %d", file, headerBytes, nDims, header.length));
+        }
+        int[] dims = new int[nDims];
+        for (int i = 0; i < nDims; i++) {
+            dims[i] = readInt(header, 4 + 4 * i);
+            if (dims[i] <= 0) {
+                throw new DatasetException(String.format("%s: dimension %d has size %d; expected a positive"
+                        + " size", file, i, dims[i]));
+            }
+        }
+        return dims;
+    }
+
+    /** Whether the file starts with the gzip magic bytes. */
+    static boolean gzipped(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 
@@ -122,7 +143,7 @@ final class Idx {
         return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
     }
 
-    private static String dimsText(int[] dims) {
+    static String dimsText(int[] dims) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < dims.length; i++) {
             sb.append(i == 0 ? "" : "x").append(dims[i]);

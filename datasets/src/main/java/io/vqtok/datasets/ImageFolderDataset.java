@@ -144,7 +144,7 @@ public final class ImageFolderDataset extends ByteImageDataset {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
-    private static BufferedImage readImage(Path file) {
+    static BufferedImage readImage(Path file) {
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());
@@ -179,7 +179,7 @@ public final class ImageFolderDataset extends ByteImageDataset {
     }
 
     /** Writes the image as {@code channels} x H x W unsigned bytes at {@code dst[offset..]}. */
-    private static void convert(BufferedImage img, int channels, byte[] dst, int offset) {
+    static void convert(BufferedImage img, int channels, byte[] dst, int offset) {
         int w = img.getWidth();
         int h = img.getHeight();
         int plane = w * h;

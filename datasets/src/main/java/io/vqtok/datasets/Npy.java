@@ -136,6 +136,44 @@ public final class Npy {
      * @throws java.io.UncheckedIOException if writing fails or the producer fails or writes the wrong count
      */
     public static void streamInts(Path file, IntProducer producer, int... shape) {
+        stream(file, "<i4", shape, raw -> producer.produce(values -> {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asIntBuffer().put(values);
+            raw.write(b.array(), values.length);
+        }));
+    }
+
+    /** Receives {@code float32} values, in C order, for {@link #streamFloats}. */
+    @FunctionalInterface
+    public interface FloatSink {
+        void write(float[] values) throws IOException;
+    }
+
+    /** Produces the values of a streamed float array by writing them to a sink, in order. */
+    @FunctionalInterface
+    public interface FloatProducer {
+        void produce(FloatSink sink) throws IOException;
+    }
+
+    /** As {@link #streamInts}, for a {@code float32} array. */
+    public static void streamFloats(Path file, FloatProducer producer, int... shape) {
+        stream(file, "<f4", shape, raw -> producer.produce(values -> {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            raw.write(b.array(), values.length);
+        }));
+    }
+
+    /** Little-endian element bytes and how many elements they hold. */
+    private interface RawSink {
+        void write(byte[] bytes, int elements) throws IOException;
+    }
+
+    private interface RawProducer {
+        void produce(RawSink sink) throws IOException;
+    }
+
+    private static void stream(Path file, String descr, int[] shape, RawProducer producer) {
         if (shape.length == 0) throw new IllegalArgumentException("a streamed array needs an explicit shape");
         long expected = 1;
         for (int d : shape) {
@@ -144,15 +182,13 @@ public final class Npy {
         }
         long total = expected;
         AtomicFiles.write(file, out -> {
-            out.write(header("<i4", shape.clone()));
+            out.write(header(descr, shape.clone()));
             long[] count = {0};
-            producer.produce(values -> {
-                count[0] += values.length;
+            producer.produce((bytes, elements) -> {
+                count[0] += elements;
                 if (count[0] > total)
                     throw new IOException("more than the " + total + " values of shape " + Arrays.toString(shape));
-                ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asIntBuffer().put(values);
-                out.write(b.array());
+                out.write(bytes);
             });
             if (count[0] != total)
                 throw new IOException("got " + count[0] + " values, expected " + total + " for shape " + Arrays.toString(shape));

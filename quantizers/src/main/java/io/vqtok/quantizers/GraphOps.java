@@ -83,6 +83,21 @@ public final class GraphOps {
         return total.div(name, elements);
     }
 
+    /**
+     * Entropy penalty w·(mean_n H(p_n) − γ·H(mean_n p_n)) with p_n = softmax(logits_n) over all codes ({@code logits}
+     * {@code [N, K]}, already scaled by their inverse temperature): confident assignments per vector, diverse use of
+     * the codebook (MAGVIT-v2's LFQ entropy loss; IBQ's entropy loss with γ = 1).
+     */
+    public static SDVariable entropyLoss(SameDiff sd, String name, SDVariable logits, double gamma, double weight) {
+        SDVariable prob = sd.nn().softmax(logits, 1);
+        // log(p + tiny), not logSoftmax: ND4J M2.1 cannot clone a LogSoftMax op into the gradient function
+        SDVariable logProb = sd.math().log(prob.add(1e-12));
+        SDVariable perSample = prob.mul(logProb).sum(1).mean().neg();
+        SDVariable avg = prob.mean(0);
+        SDVariable codebookEntropy = avg.mul(sd.math().log(avg.add(1e-10))).sum().neg();
+        return perSample.sub(codebookEntropy.mul(gamma)).mul(name, weight);
+    }
+
     /** Commitment loss β·mean‖z − sg(q)‖²: keeps the encoder outputs near their codes. */
     public static SDVariable commitmentLoss(SameDiff sd, String name, SDVariable z, SDVariable q, double beta) {
         SDVariable diff = z.sub(stopGradient(sd, q));

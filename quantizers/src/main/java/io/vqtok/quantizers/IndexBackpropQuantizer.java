@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <p>For z {@code [N, D]} and codebook E {@code [K, D]}: logits l = z Eᵀ {@code [N, K]}, p = softmax(l),
  * k* = argmax l, h = onehot(k*), ĥ = h + p − sg(p) (value h, gradient of p), output q = ĥ E (value e_{k*}).
- * Loss terms: {@code codebook} = mean‖q − sg(z)‖² and {@code commitment} = β·mean‖sg(e_{k*}) − z‖². Inference
+ * Loss terms: {@code codebook} = mean‖q − sg(z)‖², {@code commitment} = β·mean‖sg(e_{k*}) − z‖² and, with a weight,
+ * IBQ's {@code entropy} loss on softmax(τ⁻¹·l) (per-vector entropy minus codebook entropy, see
+ * {@link GraphOps#entropyLoss}), which keeps the codes in use. Inference
  * picks the code of largest inner product with z. With distance logits, l = −‖z − e‖² (up to a per-row constant) and
  * the chosen code is the nearest one.
  */
@@ -57,6 +59,9 @@ public final class IndexBackpropQuantizer extends AbstractQuantizer<IbqConfig> {
         SDVariable diff = q.sub(GraphOps.stopGradient(sd, z));
         losses.put("codebook", diff.mul(diff).mean(prefix + "codebook_loss"));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", z, chosen, config.beta()));
+        if (config.entropyWeight() > 0)
+            losses.put("entropy", GraphOps.entropyLoss(sd, prefix + "entropy_loss", logits.mul(config.entropyInverseTemperature()), 1.0,
+                    config.entropyWeight()));
         return new GraphQuantization(q, idx, losses);
     }
 

@@ -37,6 +37,18 @@ final class LinearMap {
         return x.castTo(DataType.FLOAT).mmul(w).addiRowVector(b);
     }
 
+    /**
+     * Rescales W and sets b (in place, so every graph sees it) so that the outputs on x {@code [N, in]} have zero mean and
+     * unit variance per output channel: a data-dependent initialisation.
+     */
+    void standardize(INDArray x) {
+        INDArray y = x.castTo(DataType.FLOAT).mmul(w);
+        INDArray mean = y.mean(true, 0);
+        INDArray std = y.std(false, true, 0).addi(1e-6);
+        w.diviRowVector(std);
+        b.assign(mean.divi(std).negi().reshape(b.shape()));
+    }
+
     /** Puts W and b into a parameter map under their names. */
     void addParameters(Map<String, INDArray> into) {
         into.put(name + ".w", w);

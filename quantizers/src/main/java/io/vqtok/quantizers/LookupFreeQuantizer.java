@@ -56,16 +56,22 @@ public final class LookupFreeQuantizer extends AbstractQuantizer<LfqConfig> {
         SDVariable idx = GraphOps.asIndex(positive.mul(sd.constant(powers)).sum(1)).rename(prefix + "indices");
 
         SDVariable logits = sd.mmul(h, sd.constant(prefix + "all_codes", allCodes), false, true, false).mul(2.0 * config.inverseTemperature());
-        SDVariable prob = sd.nn().softmax(logits, 1);
-        // log(p + tiny), not logSoftmax: ND4J M2.1 cannot clone a LogSoftMax op into the gradient function
-        SDVariable logProb = sd.math().log(prob.add(1e-12));
-        SDVariable perSample = prob.mul(logProb).sum(1).mean().neg();
-        SDVariable avg = prob.mean(0);
-        SDVariable codebookEntropy = avg.mul(sd.math().log(avg.add(1e-10))).sum().neg();
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("entropy", perSample.sub(codebookEntropy.mul(config.diversityGamma())).mul(prefix + "entropy_loss", config.entropyWeight()));
+        losses.put("entropy", GraphOps.entropyLoss(sd, prefix + "entropy_loss", logits, config.diversityGamma(), config.entropyWeight()));
         losses.put("commitment", GraphOps.commitmentLoss(sd, prefix + "commitment_loss", h, q, config.commitment()));
         return new GraphQuantization(out, idx, losses);
+    }
+
+    /**
+     * Standardises the input projection on a first batch: each of the d channels starts with zero mean and unit variance,
+     * so every bit is positive for about half of the data. Without it the bias of a fresh projection dominates the
+     * small encoder outputs, several bits start constant over the whole data set, the commitment term pins them to ±1
+     * and the entropy term, which a bit shared by the whole batch leaves unchanged to first order, cannot free them
+     * (utilization stuck at exactly 2^-b for b constant bits).
+     */
+    @Override
+    public void initialize(INDArray z) {
+        projectIn.standardize(z);
     }
 
     @Override

@@ -39,6 +39,29 @@ class IndexBackpropQuantizerTest {
     }
 
     @Test
+    void entropyLossIsPerVectorMinusCodebookEntropyOfTheScaledSoftmax() {
+        IndexBackpropQuantizer q = (IndexBackpropQuantizer) new IbqConfig(2, 2, 0.25, CodebookInit.UNIFORM, 0)
+                .withEntropy(0.05, 2.0).create("q.", 0);
+        q.codebook().assign(m(new double[][]{{1, 0}, {0, 1}}));
+        double[][] z = {{0.9, 0.1}, {0.2, 0.7}};
+        GraphTestSupport.Result r = GraphTestSupport.run(q, m(z), Nd4j.zeros(DataType.FLOAT, 2, 2));
+        // by hand: logits z·E = z, p_n = softmax(2·z_n), H(p) per row, H(mean p) over the batch
+        double[][] p = new double[2][2];
+        double perSample = 0;
+        for (int n = 0; n < 2; n++) {
+            double a = Math.exp(2 * z[n][0]), b = Math.exp(2 * z[n][1]);
+            p[n][0] = a / (a + b);
+            p[n][1] = b / (a + b);
+            perSample -= (p[n][0] * Math.log(p[n][0]) + p[n][1] * Math.log(p[n][1])) / 2;
+        }
+        double m0 = (p[0][0] + p[1][0]) / 2, m1 = 1 - m0;
+        double codebook = -(m0 * Math.log(m0) + m1 * Math.log(m1));
+        assertThat(r.outputs().get("q.entropy_loss").getDouble(0)).isCloseTo(0.05 * (perSample - codebook), within(1e-6));
+        assertThat(IbqConfig.of(2, 2).describe()).doesNotContain("entropy");
+        assertThatThrownBy(() -> IbqConfig.of(2, 2).withEntropy(0.1, 0)).hasMessageContaining("inverse temperature");
+    }
+
+    @Test
     void inferenceMatchesTrainingAndRoundTrips() {
         IndexBackpropQuantizer q = (IndexBackpropQuantizer) IbqConfig.of(64, 8).create("q.", 3);
         INDArray z = Nd4j.randn(DataType.FLOAT, 300, 8);

@@ -23,6 +23,31 @@ class LookupFreeQuantizerTest {
     }
 
     @Test
+    void dataInitialisationBalancesEveryBit() {
+        // encoder-like outputs: small, positive-biased values (as after a ReLU stack), where a fresh projection's bias
+        // decides most bits on its own
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[][] v = new float[4000][64];
+        for (float[] row : v) for (int j = 0; j < 64; j++) row[j] = (float) (0.0375 + 0.035 * (r.nextDouble() * 2 - 1));
+        INDArray z = Nd4j.createFromArray(v);
+        LookupFreeQuantizer q = (LookupFreeQuantizer) LfqConfig.of(9, 64).create("q.", 3);
+        q.initialize(z);
+        INDArray idx = q.indices(z).reshape(-1);
+        int[] codes = idx.toIntVector();
+        for (int bit = 0; bit < 9; bit++) {
+            int on = 0;
+            for (int c : codes) on += (c >> bit) & 1;
+            assertThat(on / 4000.0).as("share of rows with bit %d set", bit).isBetween(0.4, 0.6);
+        }
+        // each projected channel has zero mean and unit variance on the batch
+        INDArray h = z.mmul(q.parameters().get("q.proj_in.w")).addiRowVector(q.parameters().get("q.proj_in.b"));
+        for (int j = 0; j < 9; j++) {
+            assertThat(h.getColumn(j).meanNumber().doubleValue()).isCloseTo(0, within(1e-3));
+            assertThat(h.getColumn(j).stdNumber().doubleValue()).isCloseTo(1, within(1e-2));
+        }
+    }
+
+    @Test
     void everyIndexRoundTripsThroughItsSigns() {
         LookupFreeQuantizer q = identity(9, 100);
         INDArray all = Nd4j.arange(512).castTo(DataType.INT32).reshape(512, 1);

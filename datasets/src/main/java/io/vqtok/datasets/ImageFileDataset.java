@@ -1,0 +1,88 @@
+package io.vqtok.datasets;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The images of a folder, decoded from their files as they are asked for: the streaming counterpart of
+ * {@link ImageFolderDataset} (same files, order, size rule and channel conversion), holding only the file list, so a
+ * folder larger than memory can be encoded. Safe for one reader at a time.
+ */
+public final class ImageFileDataset implements ImageDataset {
+    private final Path root;
+    private final List<Path> files;
+    private final int channels, height, width;
+    private final byte[] buffer;
+
+    private ImageFileDataset(Path root, List<Path> files, int channels, int height, int width) {
+        this.root = root;
+        this.files = List.copyOf(files);
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.buffer = new byte[channels * height * width];
+    }
+
+    /**
+     * Lists the images under a directory and reads the first one for the size (and the channel count when 0).
+     *
+     * @param channels 1 (gray), 3 (RGB) or 0 (1 if the first image is grayscale, else 3)
+     * @throws DatasetNotFoundException if {@code dir} does not exist
+     * @throws DatasetException if it is not a directory, holds no images, or the first image is unreadable
+     */
+    public static ImageFileDataset open(Path dir, int channels) {
+        if (channels != 0 && channels != 1 && channels != 3)
+            throw new IllegalArgumentException("channels must be 1 (gray), 3 (RGB) or 0 (from the first image), got " + channels);
+        List<Path> files = ImageFolderDataset.listImages(dir);
+        if (files.isEmpty()) throw new DatasetException(dir + ": no images found (looked recursively for *.png, *.jpg, *.jpeg)");
+        BufferedImage first = ImageFolderDataset.readImage(files.get(0));
+        int c = channels != 0 ? channels : (ImageFolderDataset.isGray(first) ? 1 : 3);
+        return new ImageFileDataset(dir, files, c, first.getHeight(), first.getWidth());
+    }
+
+    /** @return the image files, in dataset order */
+    public List<Path> files() {
+        return files;
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public int height() {
+        return height;
+    }
+
+    @Override
+    public int width() {
+        return width;
+    }
+
+    @Override
+    public String description() {
+        return "image folder " + root + " (" + size() + " images, " + channels + "x" + height + "x" + width + ", streamed)";
+    }
+
+    /** Decodes image {@code index}; a file of another size than the first is a {@link DatasetException} naming both. */
+    @Override
+    public void copyImage(int index, float[] dst, int offset) {
+        Objects.checkIndex(index, files.size());
+        Objects.checkFromIndexSize(offset, buffer.length, dst.length);
+        Path file = files.get(index);
+        BufferedImage img = ImageFolderDataset.readImage(file);
+        if (img.getWidth() != width || img.getHeight() != height)
+            throw new DatasetException(String.format("%s: size %dx%d (WxH) differs from %dx%d of the first image %s; all images in a"
+                    + " folder must have the same size", file, img.getWidth(), img.getHeight(), width, height, files.get(0)));
+        ImageFolderDataset.convert(img, channels, buffer, 0);
+        for (int i = 0; i < buffer.length; i++) dst[offset + i] = (buffer[i] & 0xFF) / 255f;
+    }
+}
