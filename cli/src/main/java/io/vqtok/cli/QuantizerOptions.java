@@ -70,7 +70,7 @@ public final class QuantizerOptions {
     @Option(names = "--estimator", paramLabel = "E", description = "simvq: gradient estimator, ste | rotation (default ste)")
     String estimator;
 
-    @Option(names = "--ibq-logits", paramLabel = "L", description = "ibq: softmax over dot (z·e, the paper's) or distance (−‖z − e‖²) logits (default distance)")
+    @Option(names = "--ibq-logits", paramLabel = "L", description = "ibq: softmax over dot (z·e, the paper's; default) or distance (−‖z − e‖²) logits")
     String ibqLogits;
 
     @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
@@ -79,10 +79,13 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-eps", defaultValue = "10", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default: ${DEFAULT-VALUE})")
     double sinkhornEps;
 
+    @Option(names = "--sinkhorn-warm-start", description = "sinkhorn: start each step from the previous step's column scaling")
+    boolean sinkhornWarmStart;
+
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
 
-    @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq, ibq: weight of the entropy auxiliary loss (default lfq 0.1, ibq 0)")
+    @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq, ibq: weight of the entropy auxiliary loss (default lfq 0.1, ibq 0.05)")
     Double entropyWeight;
 
     @Option(names = "--inverse-temperature", paramLabel = "T", description = "lfq, ibq: inverse temperature of the entropy's code distribution (default lfq 10, MAGVIT-v2 uses 100; ibq 100)")
@@ -170,13 +173,15 @@ public final class QuantizerOptions {
                         reseed(0), ClusteredCodebookConfig.of(anchor()), cosine);
             }
             case "ibq" -> {
-                IbqConfig.Logits l = switch (ibqLogits == null ? "distance" : ibqLogits.toLowerCase(Locale.ROOT)) {
+                // the official IBQ recipe (Shi et al. 2024, its released configs): inner-product logits and an entropy loss of
+                // weight 0.05 at temperature 0.01; without the entropy loss IBQ collapses (0.11 of 512 codes, BENCHMARKS.md)
+                IbqConfig.Logits l = switch (ibqLogits == null ? "dot" : ibqLogits.toLowerCase(Locale.ROOT)) {
                     case "dot" -> IbqConfig.Logits.DOT;
                     case "distance" -> IbqConfig.Logits.DISTANCE;
                     default -> throw new IllegalArgumentException("unknown --ibq-logits '" + ibqLogits + "'; expected dot or distance");
                 };
                 return new IbqConfig(k, dim, b, init(CodebookInit.NORMAL), kmeansIterations, l,
-                        entropyWeight == null ? 0 : entropyWeight, inverseTemperature == null ? 100 : inverseTemperature);
+                        entropyWeight == null ? 0.05 : entropyWeight, inverseTemperature == null ? 100 : inverseTemperature);
             }
             case "lfq" -> {
                 LfqConfig d = LfqConfig.of(LfqConfig.bitsFor(k), dim);
@@ -186,7 +191,7 @@ public final class QuantizerOptions {
                         beta == null ? d.commitment() : beta, inverseTemperature == null ? d.inverseTemperature() : inverseTemperature);
             }
             case "sinkhorn" -> {
-                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters);
+                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters, sinkhornWarmStart);
             }
             case "simvq" -> {
                 VectorQuantizerConfig.Estimator est = switch (estimator == null ? "ste" : estimator.toLowerCase(Locale.ROOT)) {

@@ -249,7 +249,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             rssEnd = r.residentBytes();
             rssPeak = Math.max(rssPeak, r.residentBytes());
-            String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s", r.loss(), r.reconstruction(), r.batchUsage(), imagesPerSecond(), unit);
+            String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s rss %d MB", r.loss(), r.reconstruction(), r.batchUsage(),
+                    imagesPerSecond(), unit, r.residentBytes() / 1_000_000);
             if (bar != null) {
                 bar.stepTo(r.step());
                 bar.setExtraMessage(msg);

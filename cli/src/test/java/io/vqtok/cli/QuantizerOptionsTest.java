@@ -33,6 +33,18 @@ class QuantizerOptionsTest {
     }
 
     @Test
+    void ibqDefaultsToTheOfficialRecipeAndTakesItsEntropyFlags() {
+        IbqConfig d = (IbqConfig) parse("--quantizer", "ibq");
+        assertThat(d.logits()).isEqualTo(IbqConfig.Logits.DOT);
+        assertThat(d.entropyWeight()).isEqualTo(0.05);
+        assertThat(d.entropyInverseTemperature()).isEqualTo(100.0);
+        IbqConfig c = (IbqConfig) parse("--quantizer", "ibq", "--entropy-weight", "0", "--ibq-logits", "distance", "--inverse-temperature", "10");
+        assertThat(c.entropyWeight()).isZero();
+        assertThat(c.logits()).isEqualTo(IbqConfig.Logits.DISTANCE);
+        assertThat(c.entropyInverseTemperature()).isEqualTo(10.0);
+    }
+
+    @Test
     void newOptionsReachTheirConfigurations() {
         assertThat(((VectorQuantizerConfig) parse("--quantizer", "vq", "--cosine")).cosine()).isTrue();
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--cosine")).cosine()).isTrue();

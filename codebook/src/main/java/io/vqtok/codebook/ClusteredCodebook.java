@@ -17,6 +17,8 @@ import java.util.SplittableRandom;
  * keeps the EMA sums consistent with the moved codes.
  */
 public final class ClusteredCodebook {
+    /** Code-to-vector distances held at once by probabilistic random anchors (16 MB of floats). */
+    private static final long PROBRANDOM_BLOCK_ELEMENTS = 4L << 20;
     private final ClusteredCodebookConfig config;
     private final SplittableRandom random;
 
@@ -73,9 +75,14 @@ public final class ClusteredCodebook {
                 for (int i = 0; i < k; i++) rows[i] = random.nextInt(n);
             }
             case PROBRANDOM -> {
-                INDArray d = Distances.squared(codebook, z);          // [K, N]
-                float[][] dist = d.toFloatMatrix();
-                for (int i = 0; i < k; i++) rows[i] = sampleSoftmin(dist[i]);
+                // the softmin over the batch needs every code-to-vector distance: computed for a bounded block of codes at a time
+                int block = (int) Math.max(1, Math.min(k, PROBRANDOM_BLOCK_ELEMENTS / Math.max(1, n)));
+                for (int start = 0; start < k; start += block) {
+                    int end = Math.min(k, start + block);
+                    INDArray codes = codebook.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end), org.nd4j.linalg.indexing.NDArrayIndex.all());
+                    float[][] dist = Distances.squared(codes, z).toFloatMatrix();   // [block, N]
+                    for (int i = start; i < end; i++) rows[i] = sampleSoftmin(dist[i - start]);
+                }
             }
             case NONE -> throw new IllegalStateException("online clustering is disabled");
         }

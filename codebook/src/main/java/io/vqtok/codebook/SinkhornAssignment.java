@@ -33,14 +33,26 @@ public final class SinkhornAssignment {
     private static final long BLOCK_ELEMENTS = 4L << 20;
     private final double epsilon;
     private final int iterations;
+    private final boolean warmStart;
+    private double[] columnDual;  // g_k of the last call (log column scaling of exp(−s·A)), for a warm start
     private INDArray kernel;      // [N, K], reused between calls of the same shape
     private INDArray blockMin;    // [block rows / 2, K]
 
     public SinkhornAssignment(double epsilon, int iterations) {
+        this(epsilon, iterations, false);
+    }
+
+    /**
+     * @param warmStart start each call's scalings from the column scaling the previous call ended with (when the code
+     *                  count matches): successive batches of one data distribution share the fixed point, so the
+     *                  iterations of many steps add up instead of each call starting cold
+     */
+    public SinkhornAssignment(double epsilon, int iterations, boolean warmStart) {
         if (!(epsilon > 0 && Double.isFinite(epsilon))) throw new IllegalArgumentException("Sinkhorn epsilon must be > 0, got " + epsilon);
         if (iterations < 1) throw new IllegalArgumentException("Sinkhorn iterations must be >= 1, got " + iterations);
         this.epsilon = epsilon;
         this.iterations = iterations;
+        this.warmStart = warmStart;
     }
 
     public double epsilon() {
@@ -106,10 +118,25 @@ public final class SinkhornAssignment {
         Transforms.exp(p.muli(-scale), false);                                  // P ≤ 1, a 1 in every row and column
         INDArray u = Transforms.exp(rowMin.mul(-scale), false);                 // diag(u)·P·diag(exp(−s·c)) = Q up to a constant
         INDArray v = null;
+        double[] shift = columnMin.toDoubleVector();
+        if (warmStart && columnDual != null && columnDual.length == k) {
+            // the last call's column scaling, re-expressed for this kernel: v_k = exp(g_k − s·c_k), largest 1
+            double[] w = new double[(int) k];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) max = Math.max(max, w[j] = columnDual[j] - scale * shift[j]);
+            for (int j = 0; j < k; j++) w[j] = Math.exp(w[j] - max);
+            INDArray warm = Nd4j.createFromArray(w).castTo(DataType.FLOAT).reshape(1, k);
+            u = Nd4j.gemm(p, warm, false, true).muli(n).addi(TINY).rdivi(1.0);
+        }
         for (int i = 0; i < iterations; i++) {
             // + TINY: a column (row) whose mass underflowed entirely stays zero instead of becoming NaN
             v = Nd4j.gemm(u, p, true, false).muli(k).addi(TINY).rdivi(1.0);        // [1, K]
             u = Nd4j.gemm(p, v, false, true).muli(n).addi(TINY).rdivi(1.0);        // [N, 1]
+        }
+        if (warmStart) {
+            double[] lv = v.toDoubleVector();
+            columnDual = new double[(int) k];
+            for (int j = 0; j < k; j++) columnDual[j] = Math.log(Math.max(lv[j], TINY)) + scale * shift[j];
         }
         return new Scaled(p, u, v);
     }

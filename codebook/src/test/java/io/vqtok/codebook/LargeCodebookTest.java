@@ -164,4 +164,26 @@ class LargeCodebookTest {
         int[] assigned = sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes));
         assertThat(sinkhorn.assign(Nd4j.createFromArray(squared).castTo(DataType.FLOAT)).toIntVector()).containsExactly(assigned);
     }
+
+    @Test
+    void aWarmStartContinuesTheIterationsOfThePreviousCall() {
+        // on the same batch, a warm-started call after one of 5 iterations is a cold run of 10 (its first row scaling
+        // reproduces the previous call's last one)
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 30, k = 50;
+        float[][] z = gaussian(r, n, 3), codes = gaussian(r, k, 3);
+        double[][] squared = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
+        INDArray d = Nd4j.createFromArray(squared).castTo(DataType.FLOAT);
+        SinkhornAssignment warm = new SinkhornAssignment(10, 5, true);
+        INDArray first = warm.plan(d);
+        INDArray second = warm.plan(d);
+        INDArray cold5 = new SinkhornAssignment(10, 5).plan(d), cold10 = new SinkhornAssignment(10, 10).plan(d);
+        assertThat(first.equalsWithEps(cold5, 1e-9)).isTrue();
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) assertThat(second.getDouble(i, j) * n * k).isCloseTo(cold10.getDouble(i, j) * n * k, within(1e-3));
+        // the column marginals (the ones a row scaling leaves off) are closer to 1/K after the continued iterations
+        double before = first.sum(0).subi(1.0 / k).amaxNumber().doubleValue(), after = second.sum(0).subi(1.0 / k).amaxNumber().doubleValue();
+        assertThat(after).isLessThan(before);
+    }
 }

@@ -1,6 +1,5 @@
 package io.vqtok.quantizers;
 
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,8 +13,8 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  * <p>{@code sd.gather}'s gradient is wrong for repeated indices in ND4J 1.0.0-M2.1 (and builds a loop per
  * gather), so codes are gathered as values from a graph constant that shares the codebook's live array
  * ({@link #codebookValues}, {@link #lookupValues}): no gradient machinery at all. The codebook loss, the one
- * term whose gradient reaches the codebook, is written with per-code counts and sums
- * ({@link #codebookLoss}): exact, and O(N·D) instead of the O(N·K) of a one-hot product and its gradient.
+ * term whose gradient reaches the codebook, is written with per-code counts and sums fed from outside the graph
+ * ({@link #codebookLoss}): exact, and O(K·D) instead of the O(N·K) of a one-hot product and its gradient.
  */
 public final class GraphOps {
     private GraphOps() {
@@ -61,21 +60,15 @@ public final class GraphOps {
 
     /**
      * Codebook loss mean‖sg(z) − e_idx‖² over all N·D elements, which moves the chosen codes towards the
-     * encoder outputs. Written as (Σ_k c_k‖e_k‖² − 2Σ_k e_k·S_k + Σ_n‖z_n‖²)/(N·D) with c_k, S_k the count
-     * and sum of the vectors assigned to code k, so its gradient 2(c_k e_k − S_k)/(N·D) is exact.
+     * encoder outputs. Written as (Σ_k c_k‖e_k‖² − 2Σ_k e_k·S_k + Σ_n‖z_n‖²)/(N·D) with c_k {@code [K, 1]} and S_k
+     * {@code [K, D]} the count and sum of the vectors assigned to code k, fed from outside the graph (a bincount and a
+     * scatter-add, {@link io.vqtok.codebook.Assignments}), so its gradient 2(c_k e_k − S_k)/(N·D) is exact and nothing
+     * of size N×K is built. (ND4J 1.0.0-M2.1's unsorted_segment_sum, the in-graph alternative, leaks native memory on
+     * every call: about 5 MB at K = 8192.)
      */
     public static SDVariable codebookLoss(SameDiff sd, String name, SDVariable z, SDVariable codebook,
-                                          SDVariable indices, int codebookSize) {
+                                          SDVariable counts, SDVariable sums) {
         SDVariable zs = stopGradient(sd, z);
-        // ND4J 1.0.0-M2.1's unsorted_segment_sum drops all but the first column of a single-row input, so one
-        // all-zero row (counted 0, assigned to code 0) is appended: N + 1 ≥ 2 rows, same sums and counts.
-        SDVariable first = zs.get(SDIndex.interval(0, 1), SDIndex.all());                        // [1,D]
-        SDVariable rows = sd.concat(0, zs, first.mul(0.0));                                       // [N+1,D]
-        SDVariable at = sd.concat(0, indices, indices.get(SDIndex.interval(0, 1)).mul(0));        // [N+1]
-        SDVariable onesN = zs.sum(true, 1).mul(0.0).add(1.0);                                     // [N,1]
-        SDVariable ones = sd.concat(0, onesN, onesN.get(SDIndex.interval(0, 1), SDIndex.all()).mul(0.0)); // [N+1,1]
-        SDVariable counts = stopGradient(sd, sd.unsortedSegmentSum(ones, at, codebookSize));      // [K,1]
-        SDVariable sums = stopGradient(sd, sd.unsortedSegmentSum(rows, at, codebookSize));        // [K,D]
         SDVariable total = codebook.mul(codebook).mul(counts).sum()
                 .sub(codebook.mul(sums).sum().mul(2.0))
                 .add(zs.mul(zs).sum());

@@ -14,8 +14,12 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param init         codebook initialisation
  * @param epsilon      ε &gt; 0 of Q = exp(−ε·A) on the normalised cost (default 10)
  * @param iterations   Sinkhorn iterations ≥ 1 (default 5)
+ * @param warmStart    start each step's scalings from the previous step's column scaling (see {@link
+ *                     io.vqtok.codebook.SinkhornAssignment#SinkhornAssignment(double, int, boolean)}); false in saved
+ *                     models that predate it
  */
-public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookInit init, double epsilon, int iterations)
+public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookInit init, double epsilon, int iterations,
+                             boolean warmStart)
         implements QuantizerConfig {
     public SinkhornConfig {
         require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
@@ -26,7 +30,12 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
         require(iterations >= 1 && iterations <= 1000, "Sinkhorn iterations must be in [1, 1000], got " + iterations);
     }
 
-    /** β = 0.25, uniform init, ε = 10, 5 iterations. */
+    /** Each step starts cold. */
+    public SinkhornConfig(int codebookSize, int dim, double beta, CodebookInit init, double epsilon, int iterations) {
+        this(codebookSize, dim, beta, init, epsilon, iterations, false);
+    }
+
+    /** β = 0.25, uniform init, ε = 10, 5 iterations, each step cold. */
     public static SinkhornConfig of(int codebookSize, int dim) {
         return new SinkhornConfig(codebookSize, dim, 0.25, CodebookInit.UNIFORM, 10, 5);
     }
@@ -38,7 +47,7 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
 
     @Override
     public SinkhornConfig withDim(int d) {
-        return new SinkhornConfig(codebookSize, d, beta, init, epsilon, iterations);
+        return new SinkhornConfig(codebookSize, d, beta, init, epsilon, iterations, warmStart);
     }
 
     @Override
@@ -49,6 +58,6 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
     @Override
     public String describe() {
         return "sinkhorn K=" + codebookSize + " D=" + dim + " beta=" + beta + " eps=" + epsilon + " iters=" + iterations
-                + " init=" + init.name().toLowerCase();
+                + " init=" + init.name().toLowerCase() + (warmStart ? " warm-start" : "");
     }
 }

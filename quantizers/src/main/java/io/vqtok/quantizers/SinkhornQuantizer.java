@@ -18,7 +18,7 @@ public final class SinkhornQuantizer extends VectorQuantizer {
 
     public SinkhornQuantizer(SinkhornConfig config, String prefix, long seed) {
         super(config.base(), config, prefix, seed);
-        this.sinkhorn = new SinkhornAssignment(config.epsilon(), config.iterations());
+        this.sinkhorn = new SinkhornAssignment(config.epsilon(), config.iterations(), config.warmStart());
     }
 
     /** The row-wise argmax of the stabilised transport plan between the batch and the codes (outside the graph). */

@@ -1,5 +1,6 @@
 package io.vqtok.quantizers;
 
+import io.vqtok.codebook.Assignments;
 import io.vqtok.codebook.ClusteredCodebook;
 import io.vqtok.codebook.DeadCodeReseeder;
 import io.vqtok.codebook.Distances;
@@ -77,7 +78,9 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
         SDVariable idx = GraphOps.assignment(sd, prefix);
         SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), x, e, idx, codebookSize()));
+        SDVariable counts = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_counts"), DataType.FLOAT, codebookSize(), 1);
+        SDVariable sums = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_sums"), DataType.FLOAT, codebookSize(), settings.dim());
+        losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), x, e, counts, sums));
         losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, settings.beta()));
         return new GraphQuantization(estimate(sd, x, q), idx, losses);
     }
@@ -95,6 +98,9 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
         int application = step.observe(this, x, idx);
         INDArray fed = Nd4j.createFromArray(idx);
         step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
+        Assignments assigned = Assignments.of(x, idx, codebookSize());       // for the codebook loss
+        step.feed(GraphOps.applicationName(prefix + "assigned_counts", application), assigned.counts().reshape(codebookSize(), 1));
+        step.feed(GraphOps.applicationName(prefix + "assigned_sums", application), assigned.sums());
         return fed.reshape(idx.length, 1);
     }
 
