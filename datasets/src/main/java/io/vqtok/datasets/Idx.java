@@ -70,13 +70,17 @@ final class Idx {
                         dimsText(dims)));
             }
             return new Contents(dims, data);
-        } catch (NoSuchFileException e) {
-            throw new DatasetNotFoundException(file + ": no such file", e);
-        } catch (EOFException | ZipException e) {
-            throw new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new DatasetException(file + ": cannot read (" + e + ")", e);
+            throw readFailure(file, e);
         }
+    }
+
+    /** The dataset error for a failed read of an IDX file: missing, corrupt gzip data, or any other I/O failure. */
+    static DatasetException readFailure(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) return new DatasetNotFoundException(file + ": no such file", e);
+        if (e instanceof EOFException || e instanceof ZipException)
+            return new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+        return new DatasetException(file + ": cannot read (" + e + ")", e);
     }
 
     /**

@@ -1,13 +1,10 @@
 package io.vqtok.datasets;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.zip.ZipException;
 
 /**
  * Grayscale images of an IDX file (raw or gzip-compressed) read from disk as they are asked for, in constant memory:
@@ -54,12 +51,8 @@ public final class IdxImageStream implements ImageDataset, AutoCloseable {
                             Idx.dimsText(dims), expected, actual < expected ? "truncated" : "trailing bytes"));
             }
             return new IdxImageStream(file, dims[0], dims[1], dims[2]);
-        } catch (NoSuchFileException e) {
-            throw new DatasetNotFoundException(file + ": no such file", e);
-        } catch (EOFException | ZipException e) {
-            throw new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new DatasetException(file + ": cannot read (" + e + ")", e);
+            throw Idx.readFailure(file, e);
         }
     }
 
@@ -99,10 +92,8 @@ public final class IdxImageStream implements ImageDataset, AutoCloseable {
             if (n < buffer.length)
                 throw new DatasetException(String.format("%s: truncated: image %d of %d ends after %d of its %d bytes", file, index, count, n, buffer.length));
             next++;
-        } catch (EOFException | ZipException e) {
-            throw new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new DatasetException(file + ": cannot read (" + e + ")", e);
+            throw Idx.readFailure(file, e);
         }
         for (int i = 0; i < buffer.length; i++) dst[offset + i] = (buffer[i] & 0xFF) / 255f;
     }
