@@ -4,7 +4,7 @@ import io.vqtok.autoencoders.AudioTokenizer;
 import io.vqtok.datasets.Npy;
 import io.vqtok.datasets.NpyArray;
 import io.vqtok.datasets.audio.Audio;
-import io.vqtok.datasets.audio.AudioFolderDataset;
+import io.vqtok.datasets.audio.AudioFileStream;
 import io.vqtok.datasets.audio.WavFile;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,28 +31,60 @@ final class AudioCodes {
     private AudioCodes() {
     }
 
-    static void encode(AudioTokenizer t, AudioFolderDataset d, Path out, int limit) throws IOException {
+    /**
+     * Encodes the files one at a time, the next file read and resampled on a background thread while the current one
+     * is encoded: memory holds two clips, whatever the corpus size.
+     */
+    static void encode(AudioTokenizer t, AudioFileStream d, Path out, int limit) throws IOException {
         int n = limit > 0 ? Math.min(limit, d.size()) : d.size();
         long t0 = System.nanoTime();
         double[] seconds = {0};
-        AtomicFolder.write(out, dir -> {
-            StringBuilder index = new StringBuilder("file\tsamples\tframes\n");
-            for (int i = 0; i < n; i++) {
-                float[] x = d.clip(i);
-                INDArray codes = t.encode(x);
-                int c = t.quantizer().indexChannels();
-                int frames = (int) codes.size(0);
-                String rel = stem(d.root().relativize(d.files().get(i))) + ".npy";
-                Path file = dir.resolve(rel);
-                Files.createDirectories(file.getParent());
-                Npy.writeInts(file, codes.reshape((long) frames * c).toIntVector(), frames, c);
-                index.append(rel).append('\t').append(x.length).append('\t').append(frames).append('\n');
-                seconds[0] += x.length / (double) t.sampleRate();
-            }
-            Files.writeString(dir.resolve(INDEX), index.toString(), StandardCharsets.UTF_8);
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, "vqtok-audio-reader");
+            th.setDaemon(true);
+            return th;
         });
+        try {
+            AtomicFolder.write(out, dir -> encodeInto(t, d, n, dir, reader, seconds));
+        } finally {
+            reader.shutdownNow();
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         System.err.printf(Locale.ROOT, "encoded %d files (%.1f s of audio) to %s in %.2f s (%.1fx real time)%n", n, seconds[0], out, wall, seconds[0] / wall);
+    }
+
+    private static void encodeInto(AudioTokenizer t, AudioFileStream d, int n, Path dir, java.util.concurrent.ExecutorService reader,
+                                   double[] seconds) throws IOException {
+        StringBuilder index = new StringBuilder("file\tsamples\tframes\n");
+        java.util.concurrent.Future<float[]> next = n > 0 ? reader.submit(() -> d.clip(0)) : null;
+        for (int i = 0; i < n; i++) {
+            float[] x = await(next);
+            final int following = i + 1;
+            next = following < n ? reader.submit(() -> d.clip(following)) : null;
+            INDArray codes = t.encode(x);
+            int c = t.quantizer().indexChannels();
+            int frames = (int) codes.size(0);
+            String rel = stem(d.root().relativize(d.files().get(i))) + ".npy";
+            Path file = dir.resolve(rel);
+            Files.createDirectories(file.getParent());
+            Npy.writeInts(file, codes.reshape((long) frames * c).toIntVector(), frames, c);
+            index.append(rel).append('\t').append(x.length).append('\t').append(frames).append('\n');
+            seconds[0] += x.length / (double) t.sampleRate();
+        }
+        Files.writeString(dir.resolve(INDEX), index.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The read's result; its failure (e.g. an unreadable WAV file) is rethrown as it was. */
+    private static float[] await(java.util.concurrent.Future<float[]> read) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading audio", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException(e.getCause());
+        }
     }
 
     /** Decodes one .npy to a WAV file, or a folder of them (with its index) to a folder of WAVs. */

@@ -39,6 +39,12 @@ final class Data {
         return io.vqtok.datasets.audio.AudioFolderDataset.open(root, split, rate);
     }
 
+    /** The WAV files of an audio corpus split, read one at a time as they are asked for ("speech" is data/speech). */
+    static io.vqtok.datasets.audio.AudioFileStream streamAudio(String spec, Split split, int rate) {
+        java.nio.file.Path root = spec.equals(SPEECH) ? io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_DIR : java.nio.file.Path.of(spec);
+        return io.vqtok.datasets.audio.AudioFileStream.open(root, split, rate);
+    }
+
     static ImageDataset open(String spec, Split split, int channels) {
         return DataSources.open(spec, split, channels);
     }

@@ -26,7 +26,7 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         io.vqtok.autoencoders.Tokenizer loaded = io.vqtok.autoencoders.Tokenizer.load(in.model);
         if (loaded instanceof io.vqtok.autoencoders.AudioTokenizer a) {
-            AudioCodes.encode(a, Data.openAudio(in.data, Split.parse(in.split), a.sampleRate()), out, in.limit);
+            AudioCodes.encode(a, Data.streamAudio(in.data, Split.parse(in.split), a.sampleRate()), out, in.limit);
             return 0;
         }
         ImageTokenizer t = (ImageTokenizer) loaded;

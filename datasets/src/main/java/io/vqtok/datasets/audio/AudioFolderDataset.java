@@ -78,9 +78,19 @@ public final class AudioFolderDataset {
      *         holds no WAV files, or a file is unreadable
      */
     public static AudioFolderDataset open(Path root, Split split, int sampleRate) {
+        checkRate(sampleRate);
+        return openFolder(splitFolder(root, split), sampleRate);
+    }
+
+    /**
+     * The folder of a corpus split: {@code root/train} or {@code root/test}, both of which must exist.
+     *
+     * @throws DatasetNotFoundException if {@code root} does not exist (the message says how to create it)
+     * @throws DatasetException if {@code root} lacks a {@code train/} or {@code test/} subfolder
+     */
+    public static Path splitFolder(Path root, Split split) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(split, "split");
-        checkRate(sampleRate);
         if (!Files.exists(root)) {
             throw new DatasetNotFoundException(root + ": no such directory; " + HOW_TO_CREATE);
         }
@@ -94,7 +104,7 @@ public final class AudioFolderDataset {
             throw new DatasetException(root + ": expected train/ and test/ subfolders of WAV files, found " + found
                     + "; " + HOW_TO_CREATE);
         }
-        return openFolder(root.resolve(split.toString()), sampleRate);
+        return root.resolve(split.toString());
     }
 
     /**
@@ -115,13 +125,15 @@ public final class AudioFolderDataset {
         }
         Map<Integer, Resampler> resamplers = new HashMap<>();
         float[][] clips = new float[files.size()][];
-        for (int i = 0; i < clips.length; i++) {
-            Audio a = WavFile.read(files.get(i));
-            clips[i] = a.sampleRate() == sampleRate ? a.samples()
-                    : resamplers.computeIfAbsent(a.sampleRate(), r -> new Resampler(r, sampleRate))
-                            .apply(a.samples());
-        }
+        for (int i = 0; i < clips.length; i++) clips[i] = readClip(files.get(i), sampleRate, resamplers);
         return new AudioFolderDataset(dir, files, clips, sampleRate);
+    }
+
+    /** One WAV file as mono samples at {@code sampleRate}, resampled with a resampler kept per source rate. */
+    static float[] readClip(Path file, int sampleRate, Map<Integer, Resampler> resamplers) {
+        Audio a = WavFile.read(file);
+        return a.sampleRate() == sampleRate ? a.samples()
+                : resamplers.computeIfAbsent(a.sampleRate(), r -> new Resampler(r, sampleRate)).apply(a.samples());
     }
 
     /**

@@ -70,6 +70,26 @@ class AudioFolderDatasetTest {
     }
 
     @Test
+    void streamedFilesGiveTheSameClipsOneAtATime() throws Exception {
+        ramp(dir.resolve("train/b.wav"), 2, 300);
+        ramp(dir.resolve("train/a.wav"), 1, 200);
+        WavFile.write(dir.resolve("train/sub/c.wav"), new Audio(AudioFixtures.sine(440, 8000, 8000, 0.5, 0), 8000));
+        ramp(dir.resolve("test/x.wav"), 9, 100);
+        AudioFolderDataset loaded = AudioFolderDataset.open(dir, Split.TRAIN, 16000);
+        AudioFileStream streamed = AudioFileStream.open(dir, Split.TRAIN, 16000);
+        assertThat(streamed.files()).isEqualTo(loaded.files());
+        assertThat(streamed.root()).isEqualTo(loaded.root());
+        assertThat(streamed.size()).isEqualTo(3);
+        for (int i : new int[]{2, 0, 1, 2}) assertThat(streamed.clip(i)).as("clip %d", i).containsExactly(loaded.clip(i));
+        Files.write(dir.resolve("test/y.wav"), new byte[]{'R', 'I', 'F', 'F', 1});
+        AudioFileStream test = AudioFileStream.open(dir, Split.TEST, 16000);
+        assertThat(test.clip(0)).hasSize(100);
+        assertThatThrownBy(() -> test.clip(1)).isInstanceOf(io.vqtok.datasets.DatasetException.class).hasMessageContaining("y.wav");
+        assertThatThrownBy(() -> AudioFileStream.open(dir.resolve("missing"), Split.TEST, 16000))
+                .isInstanceOf(io.vqtok.datasets.DatasetNotFoundException.class);
+    }
+
+    @Test
     void clipsAreCopies() throws Exception {
         ramp(dir.resolve("a.wav"), 0, 10);
         AudioFolderDataset ds = AudioFolderDataset.openFolder(dir, 16000);
