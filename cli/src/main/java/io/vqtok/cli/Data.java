@@ -35,14 +35,17 @@ final class Data {
 
     /** An audio corpus split ("speech" is data/speech), resampled to {@code rate}. */
     static io.vqtok.datasets.audio.AudioFolderDataset openAudio(String spec, Split split, int rate) {
-        java.nio.file.Path root = spec.equals(SPEECH) ? io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_DIR : java.nio.file.Path.of(spec);
-        return io.vqtok.datasets.audio.AudioFolderDataset.open(root, split, rate);
+        return io.vqtok.datasets.audio.AudioFolderDataset.open(audioRoot(spec), split, rate);
     }
 
     /** The WAV files of an audio corpus split, read one at a time as they are asked for ("speech" is data/speech). */
     static io.vqtok.datasets.audio.AudioFileStream streamAudio(String spec, Split split, int rate) {
-        java.nio.file.Path root = spec.equals(SPEECH) ? io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_DIR : java.nio.file.Path.of(spec);
-        return io.vqtok.datasets.audio.AudioFileStream.open(root, split, rate);
+        return io.vqtok.datasets.audio.AudioFileStream.open(audioRoot(spec), split, rate);
+    }
+
+    /** The corpus folder of an audio --data spec: data/speech for "speech", else the path given. */
+    private static java.nio.file.Path audioRoot(String spec) {
+        return spec.equals(SPEECH) ? io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_DIR : java.nio.file.Path.of(spec);
     }
 
     static ImageDataset open(String spec, Split split, int channels) {
@@ -60,7 +63,7 @@ final class Data {
 
     /** The dataset once, in order, in batches. */
     static Iterator<INDArray> inOrder(ImageDataset data, int batch, int limit) {
-        ImageDataset d = limit > 0 && limit < data.size() ? new Prefix(data, limit) : data;
+        ImageDataset d = limited(data, limit);
         Batcher b = new Batcher(d, Math.min(batch, d.size()), 0, false, false);
         return new Iterator<>() {
             public boolean hasNext() {
@@ -84,7 +87,7 @@ final class Data {
      * batches): reading and decoding overlap the model's work and memory stays constant for a streamed dataset.
      */
     static Batches prefetched(ImageDataset data, int batch, int limit) {
-        ImageDataset d = limit > 0 && limit < data.size() ? new Prefix(data, limit) : data;
+        ImageDataset d = limited(data, limit);
         PrefetchingBatcher b = new Batcher(d, Math.min(batch, d.size()), 0, false, false).prefetching();
         return new Batches() {
             public boolean hasNext() {
@@ -99,6 +102,11 @@ final class Data {
                 b.close();
             }
         };
+    }
+
+    /** The first {@code limit} images of a dataset, or all of them when the limit is 0 or not below its size. */
+    private static ImageDataset limited(ImageDataset data, int limit) {
+        return limit > 0 && limit < data.size() ? new Prefix(data, limit) : data;
     }
 
     /** The first {@code n} images of a dataset. */

@@ -42,6 +42,11 @@ public final class SearchBenchmark {
         return new Result(codebookSize, dim, vectors, repeats, vectors / best, flops / best / 1e9, best);
     }
 
+    /** The best measured rate of two product shapes, [4096, 64]·[64, 8192] (the search's) and 1024³, in 10⁹ FLOP/s. */
+    public static double peakGflops() {
+        return Math.max(sgemmGflops(4096, 64, 8192, 5), sgemmGflops(1024, 1024, 1024, 5));
+    }
+
     /**
      * The machine's measured matrix-product rate, in 10⁹ FLOP/s: the best of {@code repeats} single-precision products
      * [m, k]·[k, n] through the same BLAS the search uses (the yardstick for "fraction of the compute limit").

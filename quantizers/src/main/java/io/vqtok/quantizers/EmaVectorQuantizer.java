@@ -76,10 +76,7 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         INDArray x = z.castTo(ema.codebook().dataType());
         if (config.cosine()) x = Distances.normalizeRows(x);
         int[] idx = Distances.nearestIndices(x, ema.codebook());
-        int application = step.observe(this, x, idx);
-        INDArray fed = Nd4j.createFromArray(idx);
-        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
-        return fed.reshape(idx.length, 1);
+        return GraphOps.feedAssignment(step, this, x, idx).reshape(idx.length, 1);
     }
 
     @Override

@@ -35,6 +35,19 @@ public final class GraphOps {
         return sd.castTo(unique(sd, prefix + "indices"), fed, DataType.INT64);
     }
 
+    /**
+     * Records one prepared application of {@code quantizer} (its input rows z {@code [N, D]} and their codes) in the step
+     * and feeds that application's {@link #assignment} placeholder.
+     *
+     * @return the fed codes, INT32 {@code [N]}
+     */
+    static INDArray feedAssignment(StepContext step, Quantizer quantizer, INDArray z, int[] indices) {
+        int application = step.observe(quantizer, z, indices);
+        INDArray fed = org.nd4j.linalg.factory.Nd4j.createFromArray(indices);
+        step.feed(applicationName(quantizer.prefix() + "assignment", application), fed);
+        return fed;
+    }
+
     /** The name of the i-th (0-based) application's node {@code base}: as {@link #unique} gives it to applications added in order. */
     public static String applicationName(String base, int application) {
         return application == 0 ? base : base + "_" + (application + 1);

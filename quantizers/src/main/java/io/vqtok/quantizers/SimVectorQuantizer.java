@@ -72,10 +72,7 @@ public final class SimVectorQuantizer extends AbstractQuantizer<SimVqConfig> {
     @Override
     public INDArray prepare(INDArray z, StepContext step) {
         int[] idx = Distances.nearestIndices(z.castTo(DataType.FLOAT), codebook());
-        int application = step.observe(this, z, idx);
-        INDArray fed = Nd4j.createFromArray(idx);
-        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
-        return fed.reshape(idx.length, 1);
+        return GraphOps.feedAssignment(step, this, z, idx).reshape(idx.length, 1);
     }
 
     @Override

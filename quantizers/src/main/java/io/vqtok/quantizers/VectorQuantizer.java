@@ -95,9 +95,8 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
         INDArray x = z.castTo(DataType.FLOAT);
         if (settings.cosine()) x = Distances.normalizeRows(x);
         int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codebook) : codebook);
-        int application = step.observe(this, x, idx);
-        INDArray fed = Nd4j.createFromArray(idx);
-        step.feed(GraphOps.applicationName(prefix + "assignment", application), fed);
+        INDArray fed = GraphOps.feedAssignment(step, this, x, idx);
+        int application = step.applications(this) - 1;
         Assignments assigned = Assignments.of(x, idx, codebookSize());       // for the codebook loss
         step.feed(GraphOps.applicationName(prefix + "assigned_counts", application), assigned.counts().reshape(codebookSize(), 1));
         step.feed(GraphOps.applicationName(prefix + "assigned_sums", application), assigned.sums());
