@@ -4,36 +4,60 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
  * The {@code .vqt} model file: a ZIP archive holding {@code vqtok.json} (format name and version, config,
  * provenance) and one {@code arrays/<name>.npy} per parameter or buffer (NumPy format, readable by other
  * tools). Written to a temporary file and renamed, so a failed save leaves no partial file.
+ *
+ * <p>Reading trusts nothing in the file: entry names must be ones the format defines (no paths, no unknown or
+ * duplicate entries), the JSON header is read up to 1 MiB, and each array's size, computed from its NPY header, is
+ * checked against what its compressed entry can hold (DEFLATE expands at most ~1032-fold) before anything is
+ * allocated; NPY headers are parsed here, never by native code. Shapes, dtypes and finiteness are checked against the
+ * model's configuration when the tokenizer is restored. Every failure is a {@link ModelFormatException} naming the file.
  */
 public final class ModelFile {
     static final String FORMAT = "vqtok-tokenizer";
     static final String HEADER = "vqtok.json";
     static final String ARRAYS = "arrays/";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The most a JSON entry may hold. */
+    static final int MAX_JSON_BYTES = 1 << 20;
+    /** The most one array may hold (a Java array's limit). */
+    static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 64;
+    /** DEFLATE's largest expansion of a compressed stream, with margin. */
+    static final long MAX_INFLATION = 1100;
+    private static final int MAX_ENTRIES = 100_000;
+    private static final int MAX_NPY_HEADER = 1 << 16;
+    /** Array and entry names: no separators, no "..", nothing a file system would interpret. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199}");
 
     private ModelFile() {
     }
@@ -42,7 +66,19 @@ public final class ModelFile {
     public record Contents(int formatVersion, TokenizerConfig config, Provenance provenance, Map<String, INDArray> arrays) {
     }
 
+    /** A model file's contents and the extra entries its reader allowed (checkpoints): arrays by name without ".npy", JSON as bytes. */
+    record Archive(Contents contents, Map<String, INDArray> extraArrays, Map<String, byte[]> extraJson) {
+    }
+
     static void write(Path file, Tokenizer t) throws IOException {
+        write(file, t, Map.of(), Map.of());
+    }
+
+    /**
+     * Writes the model and extra entries: {@code extraJson} entries as given, {@code extraArrays} as
+     * {@code <name>.npy}. Atomic: a temporary file renamed over {@code file}.
+     */
+    static void write(Path file, Tokenizer t, Map<String, byte[]> extraJson, Map<String, INDArray> extraArrays) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
         // a plain new file (not Files.createTempFile, which is owner-only): the model gets the usual permissions
@@ -65,6 +101,16 @@ public final class ModelFile {
                     zip.write(Nd4j.toNpyByteArray(e.getValue().dup('c')));
                     zip.closeEntry();
                 }
+                for (Map.Entry<String, byte[]> e : extraJson.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+                for (Map.Entry<String, INDArray> e : extraArrays.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    zip.write(Nd4j.toNpyByteArray(e.getValue().dup('c')));
+                    zip.closeEntry();
+                }
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -77,8 +123,16 @@ public final class ModelFile {
         }
     }
 
-    /** Reads and validates a model file. */
+    /** Reads and validates a model file (or a training checkpoint, which holds a model). */
     public static Contents read(Path file) throws IOException {
+        return read(file, Checkpoints.ENTRIES).contents();
+    }
+
+    /**
+     * Reads a model file that may also hold entries under {@code extraFolders} (e.g. "optimizer/": {@code .npy} arrays
+     * or {@code .json} documents, one folder level) or named exactly in it (e.g. "training.json").
+     */
+    static Archive read(Path file, Set<String> extraFolders) throws IOException {
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
@@ -87,45 +141,215 @@ public final class ModelFile {
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(file + ": model file not found");
         }
-        JsonNode header = null;
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                byte[] bytes = zip.readAllBytes();
-                if (entry.getName().equals(HEADER)) {
-                    header = JSON.readTree(bytes);
-                } else if (entry.getName().startsWith(ARRAYS) && entry.getName().endsWith(".npy")) {
-                    String name = entry.getName().substring(ARRAYS.length(), entry.getName().length() - 4);
-                    try {
-                        arrays.put(name, Nd4j.createNpyFromByteArray(bytes));
-                    } catch (RuntimeException e) {
-                        throw new ModelFormatException(file + ": array '" + name + "' is corrupt", e);
-                    }
+        long fileSize = Files.size(file);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, ZipEntry> entries = new LinkedHashMap<>();
+            Enumeration<? extends ZipEntry> all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry e = all.nextElement();
+                if (entries.size() >= MAX_ENTRIES) throw new ModelFormatException(file + ": more than " + MAX_ENTRIES + " entries");
+                String name = e.getName();
+                if (!allowedName(name, extraFolders))
+                    throw new ModelFormatException(file + ": unexpected entry '" + printable(name) + "' (a model holds "
+                            + HEADER + " and " + ARRAYS + "<name>.npy" + (extraFolders.isEmpty() ? "" : ", and " + extraFolders) + ")");
+                if (entries.put(name, e) != null) throw new ModelFormatException(file + ": duplicate entry '" + name + "'");
+            }
+            ZipEntry headerEntry = entries.get(HEADER);
+            if (headerEntry == null) throw new ModelFormatException(file + ": truncated or not a vqtok model (no " + HEADER + " entry)");
+            JsonNode header = JSON.readTree(readJson(zip, headerEntry, file));
+            if (!FORMAT.equals(header.path("format").asText()))
+                throw new ModelFormatException(file + ": not a vqtok tokenizer (format '" + header.path("format").asText() + "')");
+            int version = header.path("formatVersion").asInt(-1);
+            if (version < 1) throw new ModelFormatException(file + ": missing or invalid formatVersion");
+            if (version > Version.FORMAT_VERSION)
+                throw new ModelFormatException(file + ": written by a newer vqtok (model format " + version
+                        + "); this build (" + Version.VERSION + ") reads format " + Version.FORMAT_VERSION + " and older");
+            Set<String> listed = new HashSet<>();
+            for (JsonNode name : header.path("arrays")) {
+                if (!entries.containsKey(ARRAYS + name.asText() + ".npy"))
+                    throw new ModelFormatException(file + ": truncated model file: array '" + printable(name.asText()) + "' is missing");
+                listed.add(ARRAYS + name.asText() + ".npy");
+            }
+            TokenizerConfig config;
+            Provenance provenance;
+            try {
+                config = JSON.treeToValue(header.get("config"), TokenizerConfig.class);
+                provenance = JSON.treeToValue(header.get("provenance"), Provenance.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ModelFormatException(file + ": invalid model configuration: " + rootMessage(e), e);
+            }
+            if (config == null || provenance == null) throw new ModelFormatException(file + ": " + HEADER + " lacks config or provenance");
+            long budget = MAX_INFLATION * fileSize + (1 << 20);
+            Map<String, INDArray> arrays = new LinkedHashMap<>();
+            Map<String, INDArray> extraArrays = new LinkedHashMap<>();
+            Map<String, byte[]> extraJson = new LinkedHashMap<>();
+            for (Map.Entry<String, ZipEntry> e : entries.entrySet()) {
+                String name = e.getKey();
+                if (name.equals(HEADER)) continue;
+                if (name.endsWith(".json")) {
+                    extraJson.put(name, readJson(zip, e.getValue(), file));
+                    continue;
+                }
+                String arrayName = name.substring(0, name.length() - 4);
+                INDArray a = readNpy(zip, e.getValue(), file, arrayName, budget);
+                budget -= a.length() * a.dataType().width();
+                if (name.startsWith(ARRAYS)) {
+                    if (!listed.contains(name)) throw new ModelFormatException(file + ": array entry '" + name + "' is not listed in " + HEADER);
+                    arrays.put(arrayName.substring(ARRAYS.length()), a);
+                } else {
+                    extraArrays.put(arrayName, a);
                 }
             }
-        } catch (EOFException | ZipException e) {
+            return new Archive(new Contents(version, config, provenance, arrays), extraArrays, extraJson);
+        } catch (ZipException e) {
             throw new ModelFormatException(file + ": truncated or corrupt model file (" + e.getMessage() + ")", e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ModelFormatException(file + ": corrupt JSON in the model file (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            if (e instanceof NoSuchFileException) throw e;
+            throw new ModelFormatException(file + ": unreadable model file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
-        if (header == null) throw new ModelFormatException(file + ": truncated or not a vqtok model (no " + HEADER + " entry)");
-        if (!FORMAT.equals(header.path("format").asText()))
-            throw new ModelFormatException(file + ": not a vqtok tokenizer (format '" + header.path("format").asText() + "')");
-        int version = header.path("formatVersion").asInt(-1);
-        if (version < 1) throw new ModelFormatException(file + ": missing or invalid formatVersion");
-        if (version > Version.FORMAT_VERSION)
-            throw new ModelFormatException(file + ": written by a newer vqtok (model format " + version
-                    + "); this build (" + Version.VERSION + ") reads format " + Version.FORMAT_VERSION + " and older");
-        for (JsonNode name : header.path("arrays")) {
-            if (!arrays.containsKey(name.asText()))
-                throw new ModelFormatException(file + ": truncated model file: array '" + name.asText() + "' is missing");
+    }
+
+    private static boolean allowedName(String name, Set<String> extraFolders) {
+        if (name.equals(HEADER)) return true;
+        if (extraFolders.contains(name)) return name.endsWith(".json") && SAFE_NAME.matcher(name).matches();
+        int slash = name.indexOf('/');
+        if (slash <= 0 || name.indexOf('/', slash + 1) >= 0) return false;
+        String folder = name.substring(0, slash + 1), leaf = name.substring(slash + 1);
+        if (!(folder.equals(ARRAYS) || extraFolders.contains(folder))) return false;
+        if (!SAFE_NAME.matcher(leaf).matches() || leaf.contains("..")) return false;
+        return leaf.endsWith(".npy") ? leaf.length() > 4 : !folder.equals(ARRAYS) && leaf.endsWith(".json");
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 120; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        try {
-            TokenizerConfig config = JSON.treeToValue(header.get("config"), TokenizerConfig.class);
-            Provenance provenance = JSON.treeToValue(header.get("provenance"), Provenance.class);
-            return new Contents(version, config, provenance, arrays);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException(file + ": invalid model configuration: " + rootMessage(e), e);
+        return b.toString();
+    }
+
+    private static byte[] readJson(ZipFile zip, ZipEntry entry, Path file) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] b = in.readNBytes(MAX_JSON_BYTES + 1);
+            if (b.length > MAX_JSON_BYTES) throw new ModelFormatException(file + ": entry '" + entry.getName() + "' is larger than " + MAX_JSON_BYTES + " bytes");
+            return b;
         }
+    }
+
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** Parses one NPY entry in Java, checking its size against the entry and the remaining budget before allocating. */
+    private static INDArray readNpy(ZipFile zip, ZipEntry entry, Path file, String name, long budget) throws IOException {
+        String where = file + ": array '" + name + "'";
+        try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+            byte[] pre = in.readNBytes(10);
+            if (pre.length < 10 || (pre[0] & 0xff) != 0x93 || pre[1] != 'N' || pre[2] != 'U' || pre[3] != 'M' || pre[4] != 'P' || pre[5] != 'Y')
+                throw new ModelFormatException(where + " is not NPY data");
+            int major = pre[6];
+            int headerLength;
+            if (major == 1) {
+                headerLength = (pre[8] & 0xff) | (pre[9] & 0xff) << 8;
+            } else if (major == 2 || major == 3) {
+                byte[] more = in.readNBytes(2);
+                if (more.length < 2) throw new ModelFormatException(where + " is truncated");
+                long len = (pre[8] & 0xffL) | (pre[9] & 0xffL) << 8 | (more[0] & 0xffL) << 16 | (more[1] & 0xffL) << 24;
+                if (len > MAX_NPY_HEADER) throw new ModelFormatException(where + ": NPY header of " + len + " bytes");
+                headerLength = (int) len;
+            } else {
+                throw new ModelFormatException(where + ": unsupported NPY version " + major);
+            }
+            byte[] h = in.readNBytes(headerLength);
+            if (h.length < headerLength) throw new ModelFormatException(where + " is truncated (in its NPY header)");
+            String dict = new String(h, StandardCharsets.ISO_8859_1);
+            Matcher d = DESCR.matcher(dict), f = FORTRAN.matcher(dict), s = SHAPE.matcher(dict);
+            if (!d.find() || !f.find() || !s.find()) throw new ModelFormatException(where + ": malformed NPY header");
+            DataType type = dtype(d.group(2), d.group(3));
+            if (type == null) throw new ModelFormatException(where + ": unsupported dtype '" + d.group(1) + d.group(2) + d.group(3)
+                    + "' (model arrays are float32, float64, int32 or int64)");
+            ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            boolean fortran = f.group(1).equals("True");
+            String[] dims = s.group(1).trim().isEmpty() ? new String[0] : s.group(1).split(",");
+            java.util.List<Long> shapeList = new java.util.ArrayList<>();
+            for (String dim : dims) {
+                if (dim.isBlank()) continue;
+                long v;
+                try {
+                    v = Long.parseLong(dim.trim());
+                } catch (NumberFormatException e) {
+                    throw new ModelFormatException(where + ": malformed NPY shape (" + printable(s.group(1)) + ")");
+                }
+                if (v < 0) throw new ModelFormatException(where + ": negative dimension " + v);
+                shapeList.add(v);
+            }
+            if (shapeList.size() > 8) throw new ModelFormatException(where + ": rank " + shapeList.size() + " (at most 8)");
+            long[] shape = shapeList.stream().mapToLong(Long::longValue).toArray();
+            long count = 1;
+            for (long v : shape) {
+                count = Math.multiplyHigh(count, v) != 0 || count * v < 0 ? -1 : count * v;
+                if (count < 0 || count > MAX_ARRAY_BYTES) throw new ModelFormatException(where + ": shape " + java.util.Arrays.toString(shape) + " is too large");
+            }
+            long bytes = count * type.width();
+            long compressed = entry.getCompressedSize() >= 0 ? entry.getCompressedSize() : Long.MAX_VALUE / MAX_INFLATION;
+            if (bytes > MAX_ARRAY_BYTES || bytes > MAX_INFLATION * compressed + 4096 || bytes > budget)
+                throw new ModelFormatException(where + ": its header claims " + bytes + " bytes, more than its "
+                        + compressed + "-byte entry can hold (truncated or corrupt)");
+            byte[] data = in.readNBytes((int) bytes);
+            if (data.length < bytes) throw new ModelFormatException(where + " is truncated (" + data.length + " of " + bytes + " bytes)");
+            if (in.read() != -1) throw new ModelFormatException(where + " has data after its " + bytes + " bytes");
+            ByteBuffer buf = ByteBuffer.wrap(data).order(order);
+            long[] cShape = fortran ? reversed(shape) : shape;
+            INDArray a = switch (type) {
+                case FLOAT -> {
+                    float[] v = new float[(int) count];
+                    buf.asFloatBuffer().get(v);
+                    yield Nd4j.create(v, cShape, 'c');
+                }
+                case DOUBLE -> {
+                    double[] v = new double[(int) count];
+                    buf.asDoubleBuffer().get(v);
+                    yield Nd4j.create(v, cShape, 'c');
+                }
+                case INT -> {
+                    int[] v = new int[(int) count];
+                    buf.asIntBuffer().get(v);
+                    yield Nd4j.createFromArray(v).reshape(cShape);
+                }
+                default -> {
+                    long[] v = new long[(int) count];
+                    buf.asLongBuffer().get(v);
+                    yield Nd4j.createFromArray(v).reshape(cShape);
+                }
+            };
+            if (fortran && shape.length > 1) a = a.permute(reversedAxes(shape.length)).dup('c');
+            return a;
+        }
+    }
+
+    private static DataType dtype(String kind, String size) {
+        return switch (kind + size) {
+            case "f4" -> DataType.FLOAT;
+            case "f8" -> DataType.DOUBLE;
+            case "i4" -> DataType.INT;
+            case "i8" -> DataType.LONG;
+            default -> null;
+        };
+    }
+
+    private static long[] reversed(long[] shape) {
+        long[] r = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) r[i] = shape[shape.length - 1 - i];
+        return r;
+    }
+
+    private static int[] reversedAxes(int rank) {
+        int[] r = new int[rank];
+        for (int i = 0; i < rank; i++) r[i] = rank - 1 - i;
+        return r;
     }
 
     private static String rootMessage(Throwable e) {

@@ -86,9 +86,18 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
 
     /** Loads a tokenizer of either modality saved by {@link #save}; gives identical codes to the saved one. */
     public static Tokenizer load(Path file) throws IOException {
-        ModelFile.Contents c = ModelFile.read(file);
-        Tokenizer t = c.config().autoencoder() instanceof AudioAutoencoderConfig
-                ? new AudioTokenizer(c.config(), c.provenance().seed()) : new ImageTokenizer(c.config(), c.provenance().seed());
+        return fromContents(file, ModelFile.read(file));
+    }
+
+    /** The tokenizer a model file's contents describe, its arrays checked against the config and restored. */
+    static Tokenizer fromContents(Path file, ModelFile.Contents c) {
+        Tokenizer t;
+        try {
+            t = c.config().autoencoder() instanceof AudioAutoencoderConfig
+                    ? new AudioTokenizer(c.config(), c.provenance().seed()) : new ImageTokenizer(c.config(), c.provenance().seed());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ModelFormatException(file + ": invalid model configuration: " + e.getMessage(), e);
+        }
         t.restore(file, c);
         return t;
     }
@@ -108,8 +117,23 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
             if (!Arrays.equals(src.shape(), e.getValue().shape()))
                 throw new ModelFormatException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
                         + ", expected " + Arrays.toString(e.getValue().shape()));
-            e.getValue().assign(src);
+            if (src.dataType() != e.getValue().dataType())
+                throw new ModelFormatException(file + ": array '" + e.getKey() + "' is " + src.dataType() + ", expected " + e.getValue().dataType());
+            if (src.dataType().isFPType()) {
+                long bad = firstNonFinite(src);
+                if (bad >= 0) throw new ModelFormatException(file + ": array '" + e.getKey() + "' holds a non-finite value at flat index " + bad);
+            }
         }
+        for (String name : c.arrays().keySet())
+            if (!state().containsKey(name)) throw new ModelFormatException(file + ": unexpected array '" + name + "' for " + config.quantizer().describe());
+        for (Map.Entry<String, INDArray> e : state().entrySet()) e.getValue().assign(c.arrays().get(e.getKey()));
         provenance = c.provenance();
+    }
+
+    /** The flat index of the first NaN or infinity, or -1. */
+    static long firstNonFinite(INDArray a) {
+        double[] v = a.dup('c').data().asDouble();
+        for (int i = 0; i < v.length; i++) if (!Double.isFinite(v[i])) return i;
+        return -1;
     }
 }

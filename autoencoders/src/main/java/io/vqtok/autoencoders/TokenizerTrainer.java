@@ -14,7 +14,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 import org.nd4j.autodiff.samediff.config.ExecutionResult;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +55,10 @@ public final class TokenizerTrainer {
     private final Map<String, String> gradientNames = new LinkedHashMap<>();
     private final List<String> fetch;
     private final Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
+    /** Adam's moments per parameter ({@code [1, 2·n]}: m then v), the arrays the updaters work in. */
+    private final Map<String, INDArray> optimizerState = new LinkedHashMap<>();
     private long step;
+    private long lastCheckpointStep;
 
     public TokenizerTrainer(Tokenizer tokenizer, TrainConfig config) {
         this.tokenizer = tokenizer;
@@ -98,6 +104,7 @@ public final class TokenizerTrainer {
         for (Map.Entry<String, INDArray> p : params.entrySet()) {
             INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(p.getValue().length()));
             updaters.put(p.getKey(), adam.instantiate(state, true));
+            optimizerState.put(p.getKey(), state);
         }
     }
 
@@ -135,7 +142,7 @@ public final class TokenizerTrainer {
     /** The images and whatever per-step inputs the quantizer declared (e.g. its dropout mask). */
     private Map<String, INDArray> placeholders(INDArray images, boolean training) {
         AutoencoderConfig a = tokenizer.config().autoencoder();
-        Map<String, INDArray> m = new HashMap<>(tokenizer.quantizer().stepInputs((int) images.size(0),
+        Map<String, INDArray> m = new HashMap<>(tokenizer.quantizer().stepInputs(step + 1, (int) images.size(0),
                 a.latentHeight() * a.latentWidth(), training));
         m.put("x", images);
         return m;
@@ -194,20 +201,107 @@ public final class TokenizerTrainer {
     }
 
     /**
-     * Runs {@code config.steps()} steps on batches from {@code batches}, initialising data-dependent
-     * quantizer state from the first batch when no step has been taken yet.
+     * Trains until the step count reaches {@code config.steps()}, asking {@code batches} for the batch of each step and
+     * initialising data-dependent quantizer state from the first batch when no step has been taken yet. With a
+     * checkpoint file and {@code config.checkpointEvery() > 0}, saves a checkpoint every that many steps and at the last
+     * step ({@link #saveCheckpoint}); the listener hears of each step after its checkpoint is written.
+     *
+     * @param checkpoint the checkpoint file, or null for none
+     */
+    public void train(TrainingBatches batches, Listener listener, Path checkpoint) {
+        while (step < config.steps()) {
+            INDArray batch = batches.batch(step + 1);
+            if (step == 0) initialize(batch);
+            StepReport r = step(batch);
+            tokenizer.provenance(tokenizer.provenance().trained(step, config.batchSize(), config.learningRate(), batches.description()));
+            if (checkpoint != null && config.checkpointEvery() > 0 && (step % config.checkpointEvery() == 0 || step == config.steps())) {
+                try {
+                    saveCheckpoint(checkpoint, batches.description());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
+                }
+            }
+            listener.onStep(r);
+        }
+    }
+
+    /** {@link #train(TrainingBatches, Listener, Path)} without checkpoints. */
+    public void train(TrainingBatches batches, Listener listener) {
+        train(batches, listener, null);
+    }
+
+    /**
+     * Trains until the step count reaches {@code config.steps()} on batches taken in turn from {@code batches} (which
+     * does not know the step: for runs that will be resumed, use a {@link TrainingBatches}).
      */
     public void train(Supplier<INDArray> batches, String dataDescription, Listener listener) {
-        long end = step + config.steps();
-        INDArray batch = batches.get();
-        if (step == 0) initialize(batch);
-        while (true) {
-            StepReport r = step(batch);
-            tokenizer.provenance(tokenizer.provenance().trained(step, config.batchSize(), config.learningRate(), dataDescription));
-            listener.onStep(r);
-            if (step >= end) return;
-            batch = batches.get();
+        train(TrainingBatches.byStep(dataDescription, s -> batches.get()), listener, null);
+    }
+
+    /** The tokenizer being trained (its arrays are the trained ones). */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** How this trainer trains. */
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The step of the last checkpoint written or resumed from (0 when none). */
+    public long lastCheckpointStep() {
+        return lastCheckpointStep;
+    }
+
+    /**
+     * Saves everything a resumed run needs into {@code file}: the model (as {@link Tokenizer#save}), Adam's moments, the
+     * step, the train config, the data description and the quantizer's training state. Atomic (temporary file, then
+     * rename); with {@code config.keepCheckpoints() > 1} the previous checkpoint is kept as {@code <file>.<its step>}
+     * and older ones beyond that count are deleted. Random state needs no saving: every random draw of a step is keyed by
+     * the seed and the step.
+     */
+    public void saveCheckpoint(Path file, String dataDescription) throws IOException {
+        Checkpoints.write(file, this, dataDescription);
+        lastCheckpointStep = step;
+    }
+
+    Map<String, INDArray> optimizerState() {
+        return optimizerState;
+    }
+
+    /**
+     * A trainer continuing the run saved in {@code checkpoint} ({@link #saveCheckpoint}): the model, Adam's moments, the
+     * step and the quantizer's training state are restored, so that training on with the same {@link TrainingBatches}
+     * gives the model an uninterrupted run gives. The run's settings must match the checkpoint's: {@code expected} (the
+     * model config), and {@code config}'s batch size, learning rate, seed and spectral loss, and the data description;
+     * {@code config.steps()} may grow. A difference is an {@link IllegalArgumentException} naming each.
+     */
+    public static TokenizerTrainer resume(Path checkpoint, TokenizerConfig expected, TrainConfig config, String dataDescription) throws IOException {
+        return Checkpoints.resume(checkpoint, expected, config, dataDescription);
+    }
+
+    /** Deletes the checkpoint {@code file} and the older ones kept beside it (before a fresh run that replaces them). */
+    public static void deleteCheckpoints(Path file) throws IOException {
+        Checkpoints.deleteAll(file);
+    }
+
+    /** The newest checkpoint saved under {@code file}: the file itself, or the newest {@code <file>.<step>} kept beside it. */
+    public static java.util.Optional<Path> latestCheckpoint(Path file) throws IOException {
+        return Checkpoints.latest(file);
+    }
+
+    void restoreTrainingState(Map<String, INDArray> optimizer, long checkpointStep) {
+        for (Map.Entry<String, INDArray> e : optimizerState.entrySet()) {
+            INDArray saved = optimizer.get(e.getKey());
+            if (saved == null) throw new ModelFormatException("checkpoint lacks the optimizer state of '" + e.getKey() + "'");
+            if (saved.length() != e.getValue().length() || saved.dataType() != e.getValue().dataType())
+                throw new ModelFormatException("optimizer state of '" + e.getKey() + "' has " + saved.length() + " " + saved.dataType()
+                        + " values, expected " + e.getValue().length() + " " + e.getValue().dataType());
+            e.getValue().assign(saved.reshape(e.getValue().shape()));
         }
+        for (String name : optimizer.keySet())
+            if (!optimizerState.containsKey(name)) throw new ModelFormatException("checkpoint has optimizer state for unknown parameter '" + name + "'");
+        lastCheckpointStep = checkpointStep;
     }
 
     /**

@@ -2,10 +2,11 @@ package io.vqtok.cli;
 
 import io.vqtok.autoencoders.AudioAutoencoderConfig;
 import io.vqtok.autoencoders.AudioTokenizer;
-import io.vqtok.autoencoders.NonFiniteLossException;
 import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainConfig;
+import io.vqtok.autoencoders.TrainingBatches;
+import io.vqtok.codebook.StepRandom;
 import io.vqtok.datasets.Split;
 import io.vqtok.datasets.audio.Audio;
 import io.vqtok.datasets.audio.AudioFolderDataset;
@@ -14,7 +15,6 @@ import io.vqtok.quantizers.QuantizerConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,30 +28,21 @@ final class AudioTraining {
         QuantizerConfig qc = c.quantizer.toConfig();
         AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate, c.segment, c.baseChannels == null ? 16 : c.baseChannels,
                 c.strides, c.residualUnits, c.quantizer.dim);
-        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss);
+        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss, c.keepCheckpoints);
         AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, c.sampleRate);
-        AudioTokenizer tokenizer = AudioTokenizer.create(new TokenizerConfig(ac, qc), c.seed);
-        TokenizerTrainer trainer = new TokenizerTrainer(tokenizer, tc);
+        TokenizerConfig config = new TokenizerConfig(ac, qc);
+        String description = train.description();
+        TokenizerTrainer trainer = c.trainer(config, tc, description, () -> AudioTokenizer.create(config, c.seed));
+        AudioTokenizer tokenizer = (AudioTokenizer) trainer.tokenizer();
         System.err.printf("vqtok train: %s on %s, %d steps x %d segments of %.2f s (hop %d, %.1f frames/s), lr %g, seed %d%n",
-                qc.describe(), train.description(), c.steps, batch, c.segment / (double) c.sampleRate, ac.hop(), ac.frameRate(), c.lr, c.seed);
+                qc.describe(), description, c.steps, batch, c.segment / (double) c.sampleRate, ac.hop(), ac.frameRate(), c.lr, c.seed);
 
-        TrainCommand.Progress progress = c.new Progress(c.steps, "s audio/s", c.segment / (double) c.sampleRate);
+        TrainCommand.Progress progress = c.new Progress(c.steps, trainer.step(), "s audio/s", c.segment / (double) c.sampleRate);
         long wallStart = System.nanoTime();
-        Iterator<float[]> crops = train.cropBatches(batch, c.segment, c.seed);
-        try {
-            trainer.train(() -> Nd4j.create(crops.next(), new long[]{batch, 1, 1, c.segment}, 'c'), train.description(), r -> {
-                progress.step(r);
-                if (c.checkpointEvery > 0 && r.step() % c.checkpointEvery == 0 && r.step() < c.steps) {
-                    c.save(tokenizer);
-                    progress.lastSaved = r.step();
-                }
-            });
-        } catch (NonFiniteLossException e) {
-            progress.close();
-            throw new IllegalStateException(e.getMessage() + (progress.lastSaved > 0 ? "; last good checkpoint (step "
-                    + progress.lastSaved + ") kept in " + c.out : "; no checkpoint had been saved"));
-        }
-        progress.close();
+        // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
+        long cropSeed = c.seed ^ 0xc409L;
+        c.train(trainer, TrainingBatches.byStep(description, step -> Nd4j.create(
+                train.randomCrops(batch, c.segment, StepRandom.of(cropSeed, step)), new long[]{batch, 1, 1, c.segment}, 'c')), progress);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         c.save(tokenizer);
 
@@ -69,6 +60,7 @@ final class AudioTraining {
         m.put("sample_rate", c.sampleRate);
         m.put("hop", ac.hop());
         m.put("steps", c.steps);
+        m.put("resumed_from_step", progress.startStep);
         m.put("batch", batch);
         m.put("segment", c.segment);
         m.put("lr", c.lr);

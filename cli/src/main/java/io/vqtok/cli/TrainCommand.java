@@ -7,7 +7,9 @@ import io.vqtok.autoencoders.ImageTokenizer;
 import io.vqtok.autoencoders.NonFiniteLossException;
 import io.vqtok.autoencoders.StepReport;
 import io.vqtok.autoencoders.TokenizerConfig;
+import io.vqtok.autoencoders.Tokenizer;
 import io.vqtok.autoencoders.TokenizerTrainer;
+import io.vqtok.autoencoders.TrainingBatches;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.datasets.Batcher;
 import io.vqtok.datasets.ImageDataset;
@@ -79,8 +81,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--res-blocks", defaultValue = "0", description = "residual blocks in encoder and decoder (default: ${DEFAULT-VALUE})")
     int resBlocks;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "save a checkpoint every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "250", description = "save a checkpoint to <out>.ckpt every N steps and at the end, 0 = none (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2", description = "checkpoints kept: <out>.ckpt and older ones as <out>.ckpt.<step> (default: ${DEFAULT-VALUE})")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", description = "continue the run saved in <out>.ckpt (the same flags; --steps may grow); starts afresh when there is none")
+    boolean resume;
 
     @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N test images only (default: all)")
     int evalLimit;
@@ -110,36 +118,25 @@ final class TrainCommand implements Callable<Integer> {
         if (Data.isAudio(data)) return AudioTraining.run(this);
         int batch = this.batch == null ? 128 : this.batch;
         QuantizerConfig qc = quantizer.toConfig();
-        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery, 0, keepCheckpoints);
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
         ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
                 baseChannels == null ? 32 : baseChannels, downsampling, resBlocks, quantizer.dim);
         if (batch > train.size()) throw new IllegalArgumentException("--batch " + batch + " exceeds the " + train.size() + " training images");
         TokenizerConfig config = new TokenizerConfig(ac, qc);
-        ImageTokenizer tokenizer = ImageTokenizer.create(config, seed);
-        TokenizerTrainer trainer = new TokenizerTrainer(tokenizer, tc);
+        String description = train.description();
+        TokenizerTrainer trainer = trainer(config, tc, description, () -> ImageTokenizer.create(config, seed));
+        ImageTokenizer tokenizer = (ImageTokenizer) trainer.tokenizer();
         System.err.printf("vqtok train: %s on %s, %d steps x %d, lr %g, seed %d%n",
-                qc.describe(), train.description(), steps, batch, lr, seed);
+                qc.describe(), description, steps, batch, lr, seed);
 
-        Progress progress = new Progress(steps);
+        Progress progress = new Progress(steps, trainer.step());
         long wallStart = System.nanoTime();
         try (PrefetchingBatcher batches = new Batcher(train, batch, seed, true, true).prefetching()) {
-            trainer.train(() -> Data.toArray(batches.next()), train.description(), r -> {
-                progress.step(r);
-                if (checkpointEvery > 0 && r.step() % checkpointEvery == 0 && r.step() < steps) {
-                    save(tokenizer);
-                    progress.lastSaved = r.step();
-                }
-            });
-        } catch (NonFiniteLossException e) {
-            progress.close();
-            throw new IllegalStateException(e.getMessage() + (progress.lastSaved > 0 ? "; last good checkpoint (step "
-                    + progress.lastSaved + ") kept in " + out : "; no checkpoint had been saved"));
+            train(trainer, TrainingBatches.sequential(description, () -> Data.toArray(batches.next())), progress);
         }
-        progress.close();
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         save(tokenizer);
-        progress.lastSaved = steps;
 
         ImageDataset test = Data.open(data, Split.TEST, train.channels());
         EvalResult eval = Evaluator.evaluate(tokenizer, Data.inOrder(test, ImageTokenizer.INFERENCE_BATCH, evalLimit));
@@ -152,6 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("config", qc.describe());
         m.put("codebook_size", tokenizer.quantizer().codebookSize());
         m.put("steps", steps);
+        m.put("resumed_from_step", progress.startStep);
         m.put("batch", batch);
         m.put("lr", lr);
         m.put("seed", seed);
@@ -177,6 +175,45 @@ final class TrainCommand implements Callable<Integer> {
             t.save(out);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Where checkpoints go: {@code <out>.ckpt}. */
+    Path checkpoint() {
+        return out.resolveSibling(out.getFileName() + ".ckpt");
+    }
+
+    /**
+     * The trainer of this run: resumed from the latest checkpoint with {@code --resume}, else a fresh model; a fresh run
+     * refuses to start over an earlier run's checkpoint.
+     */
+    TokenizerTrainer trainer(TokenizerConfig config, TrainConfig tc, String data, java.util.function.Supplier<Tokenizer> fresh) {
+        try {
+            java.util.Optional<Path> latest = TokenizerTrainer.latestCheckpoint(checkpoint());
+            if (resume && latest.isPresent()) {
+                TokenizerTrainer t = TokenizerTrainer.resume(latest.get(), config, tc, data);
+                System.err.printf("vqtok train: resuming from %s at step %d%n", latest.get(), t.step());
+                return t;
+            }
+            if (resume) System.err.printf("vqtok train: no checkpoint at %s; starting at step 0%n", checkpoint());
+            else if (latest.isPresent())
+                throw new IllegalArgumentException("a checkpoint of an earlier run exists at " + latest.get()
+                        + "; pass --resume to continue it, or delete " + checkpoint() + "* to start over");
+            return new TokenizerTrainer(fresh.get(), tc);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Trains to the last step with checkpoints in {@link #checkpoint()}, reporting progress; a non-finite loss names the last good checkpoint. */
+    void train(TokenizerTrainer trainer, TrainingBatches batches, Progress progress) {
+        try {
+            trainer.train(batches, progress::step, checkpointEvery > 0 ? checkpoint() : null);
+        } catch (NonFiniteLossException e) {
+            throw new IllegalStateException(e.getMessage() + (trainer.lastCheckpointStep() > 0 ? "; last good checkpoint (step "
+                    + trainer.lastCheckpointStep() + ") kept in " + checkpoint() : "; no checkpoint had been saved"));
+        } finally {
+            progress.close();
         }
     }
 
@@ -215,29 +252,31 @@ final class TrainCommand implements Callable<Integer> {
         private long timedImages;
         long reseeded;
         double lastLoss;
-        long lastSaved;
+        /** The step the run started from (0, or a resumed checkpoint's). */
+        final long startStep;
         /** Resident memory after the reference step (step 500, or a sixth of a shorter run), at the end, and the peak. */
         long rssAtReference, rssEnd, rssPeak, referenceStep;
 
         private final String unit;
         private final double perItem;
 
-        Progress(int total) {
-            this(total, "img/s", 1);
+        Progress(int total, long startStep) {
+            this(total, startStep, "img/s", 1);
         }
 
         /** Throughput counts {@code perItem} units (e.g. seconds of audio) per batch item. */
-        Progress(int total, String unit, double perItem) {
+        Progress(int total, long startStep, String unit, double perItem) {
             this.total = total;
+            this.startStep = startStep;
             this.unit = unit;
             this.perItem = perItem;
             this.bar = System.console() != null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setInitialMax(total)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
         }
 
         void step(StepReport r) {
-            if (r.step() > WARMUP_STEPS || total <= WARMUP_STEPS) {
+            if (r.step() > startStep + WARMUP_STEPS || total - startStep <= WARMUP_STEPS) {
                 computeSeconds += r.stepSeconds();
                 timedImages += r.images();
             }

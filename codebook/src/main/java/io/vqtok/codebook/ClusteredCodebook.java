@@ -20,11 +20,12 @@ public final class ClusteredCodebook {
     /** Code-to-vector distances held at once by probabilistic random anchors (16 MB of floats). */
     private static final long PROBRANDOM_BLOCK_ELEMENTS = 4L << 20;
     private final ClusteredCodebookConfig config;
-    private final SplittableRandom random;
+    private final long seed;
 
+    /** {@code seed} keys the random anchors of each step ({@link StepRandom}). */
     public ClusteredCodebook(ClusteredCodebookConfig config, long seed) {
         this.config = config;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     public ClusteredCodebookConfig config() {
@@ -39,11 +40,12 @@ public final class ClusteredCodebook {
     }
 
     /**
-     * Updates usage with the batch and moves the codes towards their anchors.
+     * Updates usage with the batch and moves the codes towards their anchors, drawn (for random anchors) with the
+     * generator of optimizer step {@code step}.
      *
      * @return the weights α used, {@code [K]}
      */
-    public INDArray step(INDArray codebook, INDArray usage, INDArray z, int[] indices) {
+    public INDArray step(long step, INDArray codebook, INDArray usage, INDArray z, int[] indices) {
         int k = (int) codebook.size(0);
         int[] counts = Assignments.bincount(indices, k);
         float[] p = usage.toFloatVector();
@@ -51,21 +53,21 @@ public final class ClusteredCodebook {
         for (int i = 0; i < k; i++) p[i] = (float) (g * p[i] + (1 - g) * counts[i] / (double) indices.length);
         usage.assign(Nd4j.createFromArray(p).reshape(usage.shape()));
         INDArray alpha = decayWeights(usage);
-        INDArray anchors = anchors(codebook, z.castTo(codebook.dataType()));
+        INDArray anchors = anchors(codebook, z.castTo(codebook.dataType()), StepRandom.of(seed, step));
         INDArray a = alpha.reshape(k, 1);
         codebook.muliColumnVector(a.rsub(1.0)).addi(anchors.mulColumnVector(a));
         return alpha;
     }
 
-    /** As {@link #step(INDArray, INDArray, INDArray, int[])} for an EMA codebook: its sums follow the moved codes. */
-    public INDArray step(INDArray usage, EmaCodebookState ema, INDArray z, int[] indices) {
-        INDArray alpha = step(ema.codebook(), usage, z, indices);
+    /** As {@link #step(long, INDArray, INDArray, INDArray, int[])} for an EMA codebook: its sums follow the moved codes. */
+    public INDArray step(long step, INDArray usage, EmaCodebookState ema, INDArray z, int[] indices) {
+        INDArray alpha = step(step, ema.codebook(), usage, z, indices);
         ema.embedSum().assign(ema.codebook().mulColumnVector(ema.clusterSize().reshape(ema.clusterSize().length(), 1)));
         return alpha;
     }
 
-    /** One anchor per code {@code [K, D]} drawn from z {@code [N, D]} by the configured rule. */
-    public INDArray anchors(INDArray codebook, INDArray z) {
+    /** One anchor per code {@code [K, D]} drawn from z {@code [N, D]} by the configured rule, random ones from {@code random}. */
+    public INDArray anchors(INDArray codebook, INDArray z, SplittableRandom random) {
         int k = (int) codebook.size(0);
         int n = (int) z.size(0);
         int[] rows = new int[k];
@@ -81,7 +83,7 @@ public final class ClusteredCodebook {
                     int end = Math.min(k, start + block);
                     INDArray codes = codebook.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end), org.nd4j.linalg.indexing.NDArrayIndex.all());
                     float[][] dist = Distances.squared(codes, z).toFloatMatrix();   // [block, N]
-                    for (int i = start; i < end; i++) rows[i] = sampleSoftmin(dist[i - start]);
+                    for (int i = start; i < end; i++) rows[i] = sampleSoftmin(dist[i - start], random);
                 }
             }
             case NONE -> throw new IllegalStateException("online clustering is disabled");
@@ -90,7 +92,7 @@ public final class ClusteredCodebook {
     }
 
     /** Index drawn with probability ∝ exp(−d_i), computed stably. */
-    private int sampleSoftmin(float[] d) {
+    private static int sampleSoftmin(float[] d, SplittableRandom random) {
         double min = Double.MAX_VALUE;
         for (float v : d) min = Math.min(min, v);
         double total = 0;

@@ -5,7 +5,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Finds codes whose usage fell below a threshold and moves them onto encoder outputs of the current
@@ -13,16 +12,17 @@ import java.util.SplittableRandom;
  *
  * <p>Usage is an EMA of per-batch assignment counts {@code [K]} (for EMA codebooks, their cluster sizes).
  * A code k is dead when usage_k &lt; threshold · N/K. Replacement vectors are distinct random rows of the
- * batch z {@code [N, D]}, drawn from a seeded generator so runs are reproducible.
+ * batch z {@code [N, D]}, drawn from a generator keyed by the seed and the step ({@link StepRandom}), so runs are
+ * reproducible and a resumed run draws what the uninterrupted one drew.
  */
 public final class DeadCodeReseeder {
     private final ReseedConfig config;
-    private final SplittableRandom random;
+    private final long seed;
     private long totalReseeded;
 
     public DeadCodeReseeder(ReseedConfig config, long seed) {
         this.config = config;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     public ReseedConfig config() {
@@ -49,12 +49,13 @@ public final class DeadCodeReseeder {
     }
 
     /**
-     * Picks one replacement row of {@code z [N, D]} for each dead code: distinct rows while N allows.
+     * Picks one replacement row of {@code z [N, D]} for each dead code: distinct rows while N allows, drawn with the
+     * generator of optimizer step {@code step}.
      *
      * @return {@code [dead.length, D]} replacement vectors
      */
-    public INDArray replacements(INDArray z, int dead) {
-        int[] rows = RandomRows.draw((int) z.size(0), dead, random);
+    public INDArray replacements(INDArray z, int dead, long step) {
+        int[] rows = RandomRows.draw((int) z.size(0), dead, StepRandom.of(seed, step));
         totalReseeded += dead;
         return Nd4j.pullRows(z, 1, rows);
     }
@@ -76,7 +77,7 @@ public final class DeadCodeReseeder {
         if (!due(step)) return new int[0];
         int[] dead = deadCodes(usage, share);
         if (dead.length == 0) return dead;
-        INDArray repl = replacements(z, dead.length);
+        INDArray repl = replacements(z, dead.length, step);
         for (int i = 0; i < dead.length; i++) {
             codebook.putRow(dead[i], repl.getRow(i));
             usage.putScalar(dead[i], share);
@@ -91,7 +92,7 @@ public final class DeadCodeReseeder {
         double share = (double) indices.length / k;
         int[] dead = deadCodes(ema.clusterSize(), share);
         if (dead.length == 0) return dead;
-        INDArray repl = replacements(z, dead.length);
+        INDArray repl = replacements(z, dead.length, step);
         for (int i = 0; i < dead.length; i++) ema.reset(dead[i], repl.getRow(i), share);
         return dead;
     }

@@ -55,6 +55,19 @@ public final class SinkhornAssignment {
         this.warmStart = warmStart;
     }
 
+    /**
+     * The column duals the last call ended with (what a warm start starts from), a copy; null before the first call or
+     * without warm start.
+     */
+    public double[] columnDual() {
+        return columnDual == null ? null : columnDual.clone();
+    }
+
+    /** Restores column duals saved by {@link #columnDual()} (a resumed run); null forgets them. */
+    public void restoreColumnDual(double[] dual) {
+        this.columnDual = dual == null ? null : dual.clone();
+    }
+
     public double epsilon() {
         return epsilon;
     }

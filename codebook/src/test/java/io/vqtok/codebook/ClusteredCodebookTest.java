@@ -28,7 +28,7 @@ class ClusteredCodebookTest {
         INDArray usage = Nd4j.zeros(DataType.FLOAT, 2);
         INDArray z = Nd4j.createFromArray(new float[][]{{0.1f, 0}, {-0.1f, 0.1f}, {0, 0.2f}, {6, 7}});
         // all four vectors are nearest to code 0; code 1 is unused
-        INDArray alpha = c.step(codebook, usage, z, new int[]{0, 0, 0, 0});
+        INDArray alpha = c.step(1, codebook, usage, z, new int[]{0, 0, 0, 0});
         assertThat(usage.toDoubleVector()).containsExactly(new double[]{0.01, 0}, within(1e-6));
         double a1 = alpha.getDouble(1);
         // code 1 moves (1 − α) of the way to its closest batch vector (6, 7)
@@ -43,7 +43,7 @@ class ClusteredCodebookTest {
         INDArray z = Nd4j.randn(DataType.FLOAT, 30, 3);
         for (ClusteredCodebookConfig.Anchor a : new ClusteredCodebookConfig.Anchor[]{ClusteredCodebookConfig.Anchor.RANDOM, ClusteredCodebookConfig.Anchor.PROBRANDOM}) {
             ClusteredCodebook c = new ClusteredCodebook(ClusteredCodebookConfig.of(a), 5);
-            INDArray anchors = c.anchors(Nd4j.randn(DataType.FLOAT, 8, 3), z);
+            INDArray anchors = c.anchors(Nd4j.randn(DataType.FLOAT, 8, 3), z, StepRandom.of(5, 1));
             for (int k = 0; k < 8; k++) {
                 boolean found = false;
                 for (int i = 0; i < 30; i++) found |= z.getRow(i).equalsWithEps(anchors.getRow(k), 1e-6);

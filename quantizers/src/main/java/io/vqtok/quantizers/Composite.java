@@ -36,4 +36,26 @@ final class Composite {
         for (Quantizer q : parts) m.putAll(q.buffers());
         return m;
     }
+
+    /** All parts' training state, in part order. */
+    static Map<String, INDArray> trainingState(List<Quantizer> parts) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Quantizer q : parts) m.putAll(q.trainingState());
+        return m;
+    }
+
+    /** Gives each part the entries of a {@link #trainingState} snapshot under its prefix; an entry no part claims is an error. */
+    static void loadTrainingState(List<Quantizer> parts, Map<String, INDArray> saved) {
+        Map<String, INDArray> rest = new LinkedHashMap<>(saved);
+        for (Quantizer q : parts) {
+            Map<String, INDArray> mine = new LinkedHashMap<>();
+            rest.entrySet().removeIf(e -> {
+                if (!e.getKey().startsWith(q.prefix())) return false;
+                mine.put(e.getKey(), e.getValue());
+                return true;
+            });
+            q.loadTrainingState(mine);
+        }
+        if (!rest.isEmpty()) throw new IllegalArgumentException("unexpected training state " + rest.keySet());
+    }
 }

@@ -95,7 +95,7 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         INDArray z = batch.z();
         int[] indices = batch.indices();
         ema.update(Assignments.of(z, indices, codebookSize()));
-        if (clustering != null) clustering.step(clusterUsage, ema, z, indices);
+        if (clustering != null) clustering.step(step, clusterUsage, ema, z, indices);
         int reseeded = reseeder.step(step, ema, z, indices).length;
         if (config.cosine()) ema.codebook().assign(Distances.normalizeRows(ema.codebook()));
         return reseeded;

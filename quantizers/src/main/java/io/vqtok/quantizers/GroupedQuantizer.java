@@ -130,6 +130,13 @@ public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerCo
     }
 
     @Override
+    public Map<String, INDArray> stepInputs(long step, int samples, int vectorsPerSample, boolean training) {
+        Map<String, INDArray> m = new java.util.LinkedHashMap<>();
+        for (Quantizer q : groups) m.putAll(q.stepInputs(step, samples, vectorsPerSample, training));
+        return m;
+    }
+
+    @Override
     public Map<String, INDArray> parameters() {
         return Composite.parameters(groups);
     }
@@ -137,5 +144,15 @@ public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerCo
     @Override
     public Map<String, INDArray> buffers() {
         return Composite.buffers(groups);
+    }
+
+    @Override
+    public Map<String, INDArray> trainingState() {
+        return Composite.trainingState(groups);
+    }
+
+    @Override
+    public void loadTrainingState(Map<String, INDArray> saved) {
+        Composite.loadTrainingState(groups, saved);
     }
 }

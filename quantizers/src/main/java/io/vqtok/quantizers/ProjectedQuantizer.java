@@ -53,8 +53,8 @@ public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantiz
     }
 
     @Override
-    public Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
-        return inner.stepInputs(samples, vectorsPerSample, training);
+    public Map<String, INDArray> stepInputs(long step, int samples, int vectorsPerSample, boolean training) {
+        return inner.stepInputs(step, samples, vectorsPerSample, training);
     }
 
     @Override
@@ -104,5 +104,15 @@ public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantiz
     @Override
     public Map<String, INDArray> buffers() {
         return inner.buffers();
+    }
+
+    @Override
+    public Map<String, INDArray> trainingState() {
+        return inner.trainingState();
+    }
+
+    @Override
+    public void loadTrainingState(Map<String, INDArray> saved) {
+        inner.loadTrainingState(saved);
     }
 }

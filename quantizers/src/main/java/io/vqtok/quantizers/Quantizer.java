@@ -59,10 +59,12 @@ public interface Quantizer {
 
     /**
      * Values of extra graph placeholders this quantizer declared (e.g. a quantizer-dropout mask), for a
-     * batch of {@code samples} samples of {@code vectorsPerSample} vectors each (rows sample-major).
-     * {@code training} false asks for the deterministic values used outside training. None by default.
+     * batch of {@code samples} samples of {@code vectorsPerSample} vectors each (rows sample-major), for optimizer step
+     * {@code step} (1-based): random values are drawn with that step's generator ({@code StepRandom}), so a resumed
+     * run feeds what the uninterrupted one fed. {@code training} false asks for the deterministic values used outside
+     * training (the step is then ignored). None by default.
      */
-    default Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
+    default Map<String, INDArray> stepInputs(long step, int samples, int vectorsPerSample, boolean training) {
         return Map.of();
     }
 
@@ -122,6 +124,20 @@ public interface Quantizer {
     /** Non-trainable state by full name (live arrays): EMA statistics, usage. */
     default Map<String, INDArray> buffers() {
         return Map.of();
+    }
+
+    /**
+     * State that only training needs besides {@link #state()}, by full name: a snapshot (copies), saved in checkpoints so a
+     * resumed run continues exactly (e.g. Sinkhorn's warm-start duals). Empty by default.
+     */
+    default Map<String, INDArray> trainingState() {
+        return Map.of();
+    }
+
+    /** Restores a {@link #trainingState()} snapshot; names it does not know are an error. */
+    default void loadTrainingState(Map<String, INDArray> saved) {
+        if (!saved.isEmpty())
+            throw new IllegalArgumentException("unexpected training state " + saved.keySet() + " for " + config().describe());
     }
 
     /** Parameters and buffers: everything needed to restore this quantizer. */

@@ -1,5 +1,7 @@
 package io.vqtok.quantizers;
 
+import io.vqtok.codebook.StepRandom;
+
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -13,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Residual quantization over any quantizer (Zeghidour et al. 2021, SoundStream; Lee et al. 2022, RQ-VAE):
@@ -36,7 +37,7 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
     private final List<Quantizer> stages;
     private final List<Quantizer> distinct;   // the stages' quantizers, once each (one when the codebook is shared)
     private final INDArray[] scales;          // [1, D] per stage, or null: stage l sees the residual divided by scales[l]
-    private final SplittableRandom random;
+    private final long dropoutSeed;
 
     public ResidualQuantizer(ResidualQuantizerConfig config, String prefix, long seed) {
         super(config, prefix);
@@ -47,7 +48,7 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
         this.stages = Collections.unmodifiableList(list);
         this.distinct = shared != null ? List.of(shared) : stages;
         this.scales = config.scaleStages() ? fsqScales((FsqConfig) config.stage(), config.stages()) : null;
-        this.random = new SplittableRandom(seed ^ 0xd120L);
+        this.dropoutSeed = seed ^ 0xd120L;
     }
 
     /** (L_j − 1)^(−l) {@code [1, d]} for stage l. */
@@ -71,14 +72,15 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
     }
 
     @Override
-    public Map<String, INDArray> stepInputs(int samples, int vectorsPerSample, boolean training) {
+    public Map<String, INDArray> stepInputs(long step, int samples, int vectorsPerSample, boolean training) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (Quantizer q : distinct) m.putAll(q.stepInputs(samples, vectorsPerSample, training));
+        for (Quantizer q : distinct) m.putAll(q.stepInputs(step, samples, vectorsPerSample, training));
         if (!dropsOut()) return m;
         int q = stages.size();
         int[] keep = new int[samples];
         java.util.Arrays.fill(keep, q);
         if (training) {
+            java.util.SplittableRandom random = StepRandom.of(dropoutSeed, step);
             if (config.dropout() == ResidualQuantizerConfig.Dropout.BATCH) {
                 if (random.nextDouble() < config.dropoutRate()) java.util.Arrays.fill(keep, 1 + random.nextInt(q));
             } else {
@@ -215,5 +217,15 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
     @Override
     public Map<String, INDArray> buffers() {
         return Composite.buffers(distinct);
+    }
+
+    @Override
+    public Map<String, INDArray> trainingState() {
+        return Composite.trainingState(distinct);
+    }
+
+    @Override
+    public void loadTrainingState(Map<String, INDArray> saved) {
+        Composite.loadTrainingState(distinct, saved);
     }
 }

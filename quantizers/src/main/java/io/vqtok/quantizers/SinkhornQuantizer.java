@@ -2,6 +2,9 @@ package io.vqtok.quantizers;
 
 import io.vqtok.codebook.SinkhornAssignment;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
 
 /**
  * Vector quantizer whose training-time assignment is an entropic optimal-transport plan between the
@@ -25,5 +28,26 @@ public final class SinkhornQuantizer extends VectorQuantizer {
     @Override
     protected int[] trainingAssignment(INDArray x, INDArray codes) {
         return sinkhorn.assign(x, codes);
+    }
+
+    private String dualName() {
+        return prefix() + "sinkhorn_column_dual";
+    }
+
+    /** With warm start: the column duals the next step starts from, DOUBLE {@code [K]} (absent before the first step). */
+    @Override
+    public Map<String, INDArray> trainingState() {
+        double[] dual = sinkhorn.columnDual();
+        return dual == null ? Map.of() : Map.of(dualName(), Nd4j.createFromArray(dual));
+    }
+
+    @Override
+    public void loadTrainingState(Map<String, INDArray> saved) {
+        Map<String, INDArray> rest = new java.util.HashMap<>(saved);
+        INDArray dual = rest.remove(dualName());
+        if (!rest.isEmpty()) throw new IllegalArgumentException("unexpected training state " + rest.keySet() + " for " + config().describe());
+        if (dual != null && dual.length() != codebookSize())
+            throw new IllegalArgumentException("'" + dualName() + "' has " + dual.length() + " values, expected " + codebookSize());
+        sinkhorn.restoreColumnDual(dual == null ? null : dual.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector());
     }
 }

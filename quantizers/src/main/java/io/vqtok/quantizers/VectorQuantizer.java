@@ -125,7 +125,7 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
         StepContext.Observation batch = context.pooled(this);
         INDArray z = batch.z();
         int[] indices = batch.indices();
-        if (clustering != null) clustering.step(codebook, clusterUsage, z, indices);
+        if (clustering != null) clustering.step(step, codebook, clusterUsage, z, indices);
         return settings.reseed().enabled() ? reseeder.step(step, codebook, usage, z, indices).length : 0;
     }
 

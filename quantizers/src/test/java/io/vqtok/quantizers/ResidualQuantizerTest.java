@@ -99,7 +99,7 @@ class ResidualQuantizerTest {
         ResidualQuantizer q = (ResidualQuantizer) base.withDropout(ResidualQuantizerConfig.Dropout.BATCH, 1.0).create("q.", 3);
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (int t = 0; t < 30; t++) {
-            INDArray mask = q.stepInputs(4, 5, true).get("q.dropout_mask");
+            INDArray mask = q.stepInputs(t + 1, 4, 5, true).get("q.dropout_mask");
             assertThat(mask.shape()).containsExactly(20, 3);
             INDArray perRow = mask.sum(1);
             assertThat(perRow.minNumber().intValue()).isEqualTo(perRow.maxNumber().intValue());
@@ -107,11 +107,15 @@ class ResidualQuantizerTest {
             seen.add(perRow.getInt(0));
         }
         assertThat(seen).containsExactlyInAnyOrder(1, 2, 3);
-        assertThat(q.stepInputs(4, 5, false).get("q.dropout_mask").minNumber().intValue()).isEqualTo(1);
+        assertThat(q.stepInputs(0, 4, 5, false).get("q.dropout_mask").minNumber().intValue()).isEqualTo(1);
+        // the mask is a function of the step: a resumed run feeds the same masks
+        ResidualQuantizer again = (ResidualQuantizer) base.withDropout(ResidualQuantizerConfig.Dropout.BATCH, 1.0).create("q.", 3);
+        for (int t = 1; t <= 10; t++)
+            assertThat(again.stepInputs(t, 4, 5, true).get("q.dropout_mask")).isEqualTo(q.stepInputs(t, 4, 5, true).get("q.dropout_mask"));
 
         // per sample: constant within a sample's 5 rows, varying between samples
         ResidualQuantizer ps = (ResidualQuantizer) base.withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 1.0).create("q.", 4);
-        INDArray mask = ps.stepInputs(50, 5, true).get("q.dropout_mask");
+        INDArray mask = ps.stepInputs(1, 50, 5, true).get("q.dropout_mask");
         INDArray kept = mask.sum(1);
         java.util.Set<Integer> perSample = new java.util.HashSet<>();
         for (int s = 0; s < 50; s++) {
