@@ -25,15 +25,26 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 success, 1 failure, 2 usage error). */
+    /**
+     * Runs the command line and returns its exit code: 0 success; 2 for bad input (flags, data files, model files: the
+     * project's {@link DatasetException} and {@link ModelFormatException}, and IllegalArgumentException); 1 for
+     * other failures.
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("vqtok " + cmd.getCommandName() + ": error: " + describe(e));
             if (System.getenv("VQTOK_DEBUG") != null) e.printStackTrace(cmd.getErr());
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            return badInput(e) ? 2 : 1;
         });
         return cli.execute(args);
+    }
+
+    /** Whether a failure comes from what the user gave (flags, data or model files) rather than from running. */
+    static boolean badInput(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) return badInput(u.getCause());
+        return e instanceof IllegalArgumentException || e instanceof DatasetException || e instanceof ModelFormatException
+                || e instanceof NoSuchFileException;
     }
 
     static String describe(Throwable e) {

@@ -83,6 +83,41 @@ class CliTest {
     }
 
     @Test
+    void trainResumedAfterAStopEqualsTheUninterruptedRun() throws IOException {
+        String[] common = {"train", "--data", data.toString(), "--quantizer", "ema", "--codebook-size", "32", "--dim", "16",
+                "--batch", "32", "--checkpoint-every", "3", "--eval-limit", "16", "--json"};
+        Path straight = dir.resolve("straight.vqt"), stopped = dir.resolve("stopped.vqt");
+        Run a = vqtok(concat(common, "--steps", "9", "--out", straight.toString()));
+        assertThat(a.code()).as(a.err()).isZero();
+        Run b = vqtok(concat(common, "--steps", "6", "--out", stopped.toString()));
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(dir.resolve("stopped.vqt.ckpt")).exists();
+        // a fresh run would destroy the checkpoint: refused
+        Run fresh = vqtok(concat(common, "--steps", "9", "--out", stopped.toString()));
+        assertThat(fresh.code()).isEqualTo(2);
+        assertThat(fresh.err()).contains("--resume");
+        // other model flags: refused, naming the difference
+        Run other = vqtok("train", "--data", data.toString(), "--quantizer", "ema", "--codebook-size", "64", "--dim", "16",
+                "--batch", "32", "--steps", "9", "--resume", "--out", stopped.toString());
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("quantizer.codebookSize 32 (checkpoint) vs 64 (now)");
+        Run c = vqtok(concat(common, "--steps", "9", "--resume", "--out", stopped.toString()));
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.err()).contains("resuming from").contains("at step 6");
+        assertThat(new ObjectMapper().readTree(c.out().trim()).get("resumed_from_step").asInt()).isEqualTo(6);
+        var x = io.vqtok.autoencoders.Tokenizer.load(straight).state();
+        var y = io.vqtok.autoencoders.Tokenizer.load(stopped).state();
+        for (String name : x.keySet())
+            assertThat(y.get(name).data().asFloat()).as(name).containsExactly(x.get(name).data().asFloat());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void evalPrintsJsonMetrics() throws IOException {
         Run r = vqtok("eval", "--model", model.toString(), "--data", data.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
