@@ -56,7 +56,8 @@ final class Checkpoints {
     }
 
     static TokenizerTrainer resume(Path file, TokenizerConfig expected, TrainConfig config, String data) throws IOException {
-        ModelFile.Archive a = ModelFile.read(file, ENTRIES);
+        Tokenizer.Loaded loaded = Tokenizer.read(file, ENTRIES);
+        ModelFile.Archive a = loaded.archive();
         byte[] trainingBytes = a.extraJson().get(TRAINING);
         if (trainingBytes == null) throw new ModelFormatException(file + ": a model file, not a checkpoint (no " + TRAINING + ")");
         JsonNode training = ModelFile.JSON.readTree(trainingBytes);
@@ -79,7 +80,7 @@ final class Checkpoints {
             throw new IllegalArgumentException("cannot resume from " + file + ": the run differs from the checkpoint's: " + String.join("; ", diff));
         if (step > config.steps())
             throw new IllegalArgumentException("cannot resume from " + file + ": it is at step " + step + ", beyond the " + config.steps() + " steps asked for");
-        Tokenizer t = Tokenizer.fromContents(file, a.contents());
+        Tokenizer t = loaded.tokenizer();
         TokenizerTrainer trainer = new TokenizerTrainer(t, config);
         Map<String, INDArray> optimizer = new LinkedHashMap<>(), state = new LinkedHashMap<>();
         a.extraArrays().forEach((k, v) -> {

@@ -20,12 +20,16 @@ package io.vqtok.autoencoders;
  */
 public record ImageAutoencoderConfig(int channels, int height, int width, int baseChannels, int downsampling,
                                      int residualBlocks, int latentDim) implements AutoencoderConfig {
+    /** The largest image side a model is built for. */
+    public static final int MAX_SIDE = 1 << 16;
+
     public ImageAutoencoderConfig {
         check(channels == 1 || channels == 3, "image channels must be 1 or 3, got " + channels);
         check(downsampling == 2 || downsampling == 4 || downsampling == 8 || downsampling == 16,
                 "downsampling must be 2, 4, 8 or 16, got " + downsampling);
         check(height >= downsampling && height % downsampling == 0 && width >= downsampling && width % downsampling == 0,
                 "image size " + height + "x" + width + " must be a multiple of the downsampling " + downsampling);
+        check(height <= MAX_SIDE && width <= MAX_SIDE, "image size " + height + "x" + width + " exceeds " + MAX_SIDE + " pixels a side");
         check(baseChannels >= 1 && baseChannels <= 1024, "base channels must be in [1, 1024], got " + baseChannels);
         check(residualBlocks >= 0 && residualBlocks <= 16, "residual blocks must be in [0, 16], got " + residualBlocks);
         check(latentDim >= 1, "latent dimension must be >= 1, got " + latentDim);

@@ -128,11 +128,21 @@ public final class ModelFile {
         return read(file, Checkpoints.ENTRIES).contents();
     }
 
+    static Archive read(Path file, Set<String> extraFolders) throws IOException {
+        return read(file, extraFolders, null);
+    }
+
+    /** What a model's arrays must be, decided from its header before any array is read: live arrays by name. */
+    interface Expectation {
+        Map<String, INDArray> arrays(TokenizerConfig config, Provenance provenance);
+    }
+
     /**
      * Reads a model file that may also hold entries under {@code extraFolders} (e.g. "optimizer/": {@code .npy} arrays
-     * or {@code .json} documents, one folder level) or named exactly in it (e.g. "training.json").
+     * or {@code .json} documents, one folder level) or named exactly in it (e.g. "training.json"). With an
+     * expectation, each model array's NPY header is checked against the expected shape and dtype before its data is read.
      */
-    static Archive read(Path file, Set<String> extraFolders) throws IOException {
+    static Archive read(Path file, Set<String> extraFolders, Expectation expectation) throws IOException {
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
@@ -179,6 +189,9 @@ public final class ModelFile {
                 throw new ModelFormatException(file + ": invalid model configuration: " + rootMessage(e), e);
             }
             if (config == null || provenance == null) throw new ModelFormatException(file + ": " + HEADER + " lacks config or provenance");
+            Map<String, INDArray> expected = expectation == null ? Map.of() : expectation.arrays(config, provenance);
+            for (String name : expected.keySet())
+                if (!listed.contains(ARRAYS + name + ".npy")) throw new ModelFormatException(file + ": missing array '" + name + "'");
             long budget = MAX_INFLATION * fileSize + (1 << 20);
             Map<String, INDArray> arrays = new LinkedHashMap<>();
             Map<String, INDArray> extraArrays = new LinkedHashMap<>();
@@ -191,7 +204,9 @@ public final class ModelFile {
                     continue;
                 }
                 String arrayName = name.substring(0, name.length() - 4);
-                INDArray a = readNpy(zip, e.getValue(), file, arrayName, budget);
+                if (expectation != null && name.startsWith(ARRAYS) && !expected.containsKey(arrayName.substring(ARRAYS.length())))
+                    throw new ModelFormatException(file + ": unexpected array '" + arrayName.substring(ARRAYS.length()) + "' for " + config.quantizer().describe());
+                INDArray a = readNpy(zip, e.getValue(), file, arrayName, budget, name.startsWith(ARRAYS) ? expected.get(arrayName.substring(ARRAYS.length())) : null);
                 budget -= a.length() * a.dataType().width();
                 if (name.startsWith(ARRAYS)) {
                     if (!listed.contains(name)) throw new ModelFormatException(file + ": array entry '" + name + "' is not listed in " + HEADER);
@@ -232,10 +247,45 @@ public final class ModelFile {
     }
 
     private static byte[] readJson(ZipFile zip, ZipEntry entry, Path file) throws IOException {
-        try (InputStream in = zip.getInputStream(entry)) {
+        try (CheckedEntry in = new CheckedEntry(zip, entry, file)) {
             byte[] b = in.readNBytes(MAX_JSON_BYTES + 1);
             if (b.length > MAX_JSON_BYTES) throw new ModelFormatException(file + ": entry '" + entry.getName() + "' is larger than " + MAX_JSON_BYTES + " bytes");
+            in.verifyAtEnd();
             return b;
+        }
+    }
+
+    /** An entry's data with its CRC-32 checked at the end (ZipFile does not check it): a flipped bit is an error, not a changed weight. */
+    private static final class CheckedEntry extends java.io.FilterInputStream {
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private final ZipEntry entry;
+        private final Path file;
+
+        CheckedEntry(ZipFile zip, ZipEntry entry, Path file) throws IOException {
+            super(new java.io.BufferedInputStream(zip.getInputStream(entry), 1 << 16));
+            this.entry = entry;
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) crc.update(b);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) crc.update(buf, off, n);
+            return n;
+        }
+
+        /** Requires the end of the entry and a matching CRC. */
+        void verifyAtEnd() throws IOException {
+            if (read() != -1) throw new ModelFormatException(file + ": entry '" + entry.getName() + "' holds more data than it should");
+            if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc())
+                throw new ModelFormatException(file + ": entry '" + entry.getName() + "' is corrupt (CRC mismatch)");
         }
     }
 
@@ -244,9 +294,9 @@ public final class ModelFile {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Parses one NPY entry in Java, checking its size against the entry and the remaining budget before allocating. */
-    private static INDArray readNpy(ZipFile zip, ZipEntry entry, Path file, String name, long budget) throws IOException {
+    private static INDArray readNpy(ZipFile zip, ZipEntry entry, Path file, String name, long budget, INDArray expected) throws IOException {
         String where = file + ": array '" + name + "'";
-        try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+        try (CheckedEntry in = new CheckedEntry(zip, entry, file)) {
             byte[] pre = in.readNBytes(10);
             if (pre.length < 10 || (pre[0] & 0xff) != 0x93 || pre[1] != 'N' || pre[2] != 'U' || pre[3] != 'M' || pre[4] != 'P' || pre[5] != 'Y')
                 throw new ModelFormatException(where + " is not NPY data");
@@ -293,6 +343,13 @@ public final class ModelFile {
                 count = Math.multiplyHigh(count, v) != 0 || count * v < 0 ? -1 : count * v;
                 if (count < 0 || count > MAX_ARRAY_BYTES) throw new ModelFormatException(where + ": shape " + java.util.Arrays.toString(shape) + " is too large");
             }
+            if (expected != null) {
+                long[] want = expected.shape();
+                if (!java.util.Arrays.equals(shape, want))
+                    throw new ModelFormatException(where + " has shape " + java.util.Arrays.toString(shape) + ", expected " + java.util.Arrays.toString(want));
+                if (type != expected.dataType())
+                    throw new ModelFormatException(where + " is " + type + ", expected " + expected.dataType());
+            }
             long bytes = count * type.width();
             long compressed = entry.getCompressedSize() >= 0 ? entry.getCompressedSize() : Long.MAX_VALUE / MAX_INFLATION;
             if (bytes > MAX_ARRAY_BYTES || bytes > MAX_INFLATION * compressed + 4096 || bytes > budget)
@@ -300,7 +357,7 @@ public final class ModelFile {
                         + compressed + "-byte entry can hold (truncated or corrupt)");
             byte[] data = in.readNBytes((int) bytes);
             if (data.length < bytes) throw new ModelFormatException(where + " is truncated (" + data.length + " of " + bytes + " bytes)");
-            if (in.read() != -1) throw new ModelFormatException(where + " has data after its " + bytes + " bytes");
+            in.verifyAtEnd();
             ByteBuffer buf = ByteBuffer.wrap(data).order(order);
             long[] cShape = fortran ? reversed(shape) : shape;
             INDArray a = switch (type) {

@@ -86,20 +86,38 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
 
     /** Loads a tokenizer of either modality saved by {@link #save}; gives identical codes to the saved one. */
     public static Tokenizer load(Path file) throws IOException {
-        return fromContents(file, ModelFile.read(file));
+        return read(file, Checkpoints.ENTRIES).tokenizer();
     }
 
-    /** The tokenizer a model file's contents describe, its arrays checked against the config and restored. */
-    static Tokenizer fromContents(Path file, ModelFile.Contents c) {
-        Tokenizer t;
+    /** A model file's tokenizer and the archive it came from (checkpoints carry more entries). */
+    record Loaded(Tokenizer tokenizer, ModelFile.Archive archive) {
+    }
+
+    /**
+     * Reads a model file: the tokenizer its header describes is built first, so every array is checked for name, shape
+     * and dtype against it before its data is read, then for finiteness, then restored.
+     */
+    static Loaded read(Path file, java.util.Set<String> extraFolders) throws IOException {
+        Tokenizer[] made = new Tokenizer[1];
+        ModelFile.Archive a = ModelFile.read(file, extraFolders, (config, provenance) -> {
+            made[0] = create(file, config, provenance.seed());
+            return made[0].state();
+        });
+        made[0].restore(file, a.contents());
+        return new Loaded(made[0], a);
+    }
+
+    private static Tokenizer create(Path file, TokenizerConfig config, long seed) {
         try {
-            t = c.config().autoencoder() instanceof AudioAutoencoderConfig
-                    ? new AudioTokenizer(c.config(), c.provenance().seed()) : new ImageTokenizer(c.config(), c.provenance().seed());
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            return config.autoencoder() instanceof AudioAutoencoderConfig ? new AudioTokenizer(config, seed) : new ImageTokenizer(config, seed);
+        } catch (RuntimeException e) {
+            // validation of the records, and arithmetic or allocation failures of sizes no valid model has
             throw new ModelFormatException(file + ": invalid model configuration: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // a configuration whose arrays exceed this JVM's limits: the failed allocation was refused up front, nothing is held
+            throw new ModelFormatException(file + ": the model configuration (" + config.quantizer().describe()
+                    + ") needs more memory than this JVM allows; corrupt, or too large for this machine", e);
         }
-        t.restore(file, c);
-        return t;
     }
 
     /** Loads a tokenizer that must be of {@code type}; a model of the other modality is a {@link ModelFormatException}. */
