@@ -31,11 +31,14 @@ public final class ImageFolderDataset extends ByteImageDataset {
 
     private final Path root;
     private final List<Path> files;
+    private final Split.Slice slice;
 
-    private ImageFolderDataset(Path root, List<Path> files, byte[] pixels, int channels, int height, int width) {
+    private ImageFolderDataset(Path root, List<Path> files, Split.Slice slice, byte[] pixels, int channels, int height,
+            int width) {
         super(pixels, files.size(), channels, height, width);
         this.root = root;
         this.files = List.copyOf(files);
+        this.slice = slice;
     }
 
     /**
@@ -50,14 +53,85 @@ public final class ImageFolderDataset extends ByteImageDataset {
      *         or differs in size from the first
      */
     public static ImageFolderDataset open(Path dir, int channels) {
+        checkChannels(channels);
+        return load(dir, imagesIn(dir), null, channels);
+    }
+
+    /**
+     * Reads one split of an image folder. If {@code root} has both a {@code train/} and a {@code test/} subfolder,
+     * {@link Split#TEST} is all images under {@code test/} and {@link Split#TRAIN} and {@link Split#VALIDATION} are
+     * carved from the images under {@code train/}; otherwise the whole folder is the training data (TRAIN and
+     * VALIDATION are carved from it) and also serves as TEST. Carving follows {@link Split}: in sorted file order,
+     * VALIDATION is the last {@code ceil(n/12)} images, TRAIN the others.
+     *
+     * @param root the folder
+     * @param split the split wanted
+     * @param channels 1 (gray), 3 (RGB) or 0 (decide from the split's first image)
+     * @return the split's images
+     * @throws IllegalArgumentException if {@code channels} is not 0, 1 or 3
+     * @throws DatasetNotFoundException if {@code root} does not exist
+     * @throws DatasetException as {@link #open(Path, int)}, and if there are fewer than 2 training images to carve
+     *         TRAIN or VALIDATION from
+     */
+    public static ImageFolderDataset open(Path root, Split split, int channels) {
+        checkChannels(channels);
+        Path folder = splitFolder(root, split);
+        List<Path> all = imagesIn(folder);
+        Split.Slice slice = split.slice(all.size(), folder);
+        return load(folder, slice.of(all), slice, channels);
+    }
+
+    /**
+     * The folder whose images a split is read from: {@code root/test} for {@link Split#TEST} and {@code root/train}
+     * for TRAIN and VALIDATION if {@code root} has both subfolders, else {@code root} itself.
+     *
+     * @param root the folder given
+     * @param split the split
+     * @return the folder to list
+     */
+    public static Path splitFolder(Path root, Split split) {
+        java.util.Objects.requireNonNull(root, "root");
+        java.util.Objects.requireNonNull(split, "split");
+        Path train = root.resolve("train");
+        Path test = root.resolve("test");
+        if (Files.isDirectory(train) && Files.isDirectory(test)) {
+            return split.stored() == Split.TRAIN ? train : test;
+        }
+        return root;
+    }
+
+    /**
+     * The image files of one split, as {@link #open(Path, Split, int)} reads them.
+     *
+     * @param root the folder
+     * @param split the split
+     * @return the split's files, in dataset order
+     * @throws DatasetNotFoundException if {@code root} does not exist
+     * @throws DatasetException if the split's folder holds no images, or too few to carve TRAIN or VALIDATION from
+     */
+    public static List<Path> splitFiles(Path root, Split split) {
+        Path folder = splitFolder(root, split);
+        List<Path> all = imagesIn(folder);
+        return split.slice(all.size(), folder).of(all);
+    }
+
+    static void checkChannels(int channels) {
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 (gray), 3 (RGB) or 0 (from the first image),"
                     + " got " + channels);
         }
+    }
+
+    /** The images under {@code dir}, at least one. */
+    static List<Path> imagesIn(Path dir) {
         List<Path> files = listImages(dir);
         if (files.isEmpty()) {
             throw new DatasetException(dir + ": no images found (looked recursively for *.png, *.jpg, *.jpeg)");
         }
+        return files;
+    }
+
+    private static ImageFolderDataset load(Path dir, List<Path> files, Split.Slice slice, int channels) {
         BufferedImage first = readImage(files.get(0));
         int width = first.getWidth();
         int height = first.getHeight();
@@ -79,10 +153,10 @@ public final class ImageFolderDataset extends ByteImageDataset {
             }
             convert(img, c, pixels, i * imageSize);
         }
-        return new ImageFolderDataset(dir, files, pixels, c, height, width);
+        return new ImageFolderDataset(dir, files, slice, pixels, c, height, width);
     }
 
-    /** @return the root directory */
+    /** @return the folder the images were listed from ({@code train/} or {@code test/} for a split of such a folder) */
     public Path root() {
         return root;
     }
@@ -92,10 +166,14 @@ public final class ImageFolderDataset extends ByteImageDataset {
         return files;
     }
 
+    /**
+     * Says where the images are from, e.g. {@code "image folder DIR (12 images, 1x28x28)"} or
+     * {@code "image folder DIR/train, validation (last 1 of train) (1 images, 3x4x4)"}.
+     */
     @Override
     public String description() {
-        return "image folder " + root + " (" + size() + " images, " + channels() + "x" + height() + "x" + width()
-                + ")";
+        return "image folder " + root + (slice == null ? "" : ", " + slice.describe()) + " (" + size() + " images, "
+                + channels() + "x" + height() + "x" + width() + ")";
     }
 
     /**
