@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * The images of a folder, decoded from their files as they are asked for: the streaming counterpart of
- * {@link ImageFolderDataset} (same files, order, size rule and channel conversion), holding only the file list, so a
- * folder larger than memory can be encoded. Safe for one reader at a time.
+ * {@link ImageFolderDataset} (same files, order, split rule, size checks and channel conversion), holding only the
+ * file list, so a folder larger than memory can be encoded. Safe for one reader at a time.
  */
 public final class ImageFileDataset implements ImageDataset {
     private final Path root;
@@ -104,7 +104,7 @@ public final class ImageFileDataset implements ImageDataset {
         if (img.getWidth() != width || img.getHeight() != height)
             throw new DatasetException(String.format("%s: size %dx%d (WxH) differs from %dx%d of the first image %s; all images in a"
                     + " folder must have the same size", file, img.getWidth(), img.getHeight(), width, height, files.get(0)));
-        ImageFolderDataset.convert(img, channels, buffer, 0);
+        ImageFolderDataset.convert(file, img, channels, buffer, 0);
         for (int i = 0; i < buffer.length; i++) dst[offset + i] = (buffer[i] & 0xFF) / 255f;
     }
 }
