@@ -14,10 +14,14 @@ import java.util.Objects;
  *   <li>{@code fashion-mnist} (any case): Fashion-MNIST from {@link FashionMnist#DEFAULT_DIR};</li>
  *   <li>a directory holding Fashion-MNIST-named IDX files ({@code train-images-idx3-ubyte[.gz]},
  *       {@code t10k-images-idx3-ubyte[.gz]}): read with {@link FashionMnist#load};</li>
- *   <li>any other directory: a folder of PNG/JPEG images read with {@link ImageFolderDataset#open}; if it has
- *       both {@code train/} and {@code test/} subfolders the one matching the split is used, otherwise the
- *       whole folder serves both splits.</li>
+ *   <li>any other directory: a folder of PNG/JPEG images read with
+ *       {@link ImageFolderDataset#open(Path, Split, int)}; if it has both {@code train/} and {@code test/}
+ *       subfolders, TEST is {@code test/} and TRAIN and VALIDATION are carved from {@code train/}, otherwise the
+ *       whole folder is the training data (TRAIN and VALIDATION are carved from it) and also serves as TEST.</li>
  * </ol>
+ *
+ * <p>In every form {@link Split#VALIDATION} is the last {@code ceil(n/12)} of the {@code n} training items in their
+ * natural order and {@link Split#TRAIN} the rest (see {@link Split}): 55000 / 5000 for Fashion-MNIST.
  */
 public final class DataSources {
 
@@ -98,13 +102,7 @@ public final class DataSources {
         if (FashionMnist.containsIdxFiles(path)) {
             return idx(path, split, channels, streaming);
         }
-        Path train = path.resolve("train");
-        Path test = path.resolve("test");
-        Path folder = path;
-        if (Files.isDirectory(train) && Files.isDirectory(test)) {
-            folder = split == Split.TRAIN ? train : test;
-        }
-        return streaming ? ImageFileDataset.open(folder, channels) : ImageFolderDataset.open(folder, channels);
+        return streaming ? ImageFileDataset.open(path, split, channels) : ImageFolderDataset.open(path, split, channels);
     }
 
     private static ImageDataset idx(Path dir, Split split, int channels, boolean streaming) {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  */
 public record IdxLabels(Path file, int[] labels) {
 
+    private static final String KIND = "IDX unsigned-byte labels";
+
     /**
      * Validates the components.
      *
@@ -34,7 +36,27 @@ public record IdxLabels(Path file, int[] labels) {
      * @throws DatasetException if the magic, the size or the payload length are wrong
      */
     public static IdxLabels read(Path file) {
-        Idx.Contents c = Idx.read(file, Idx.LABELS_MAGIC, "IDX unsigned-byte labels");
+        return labels(file, Idx.read(file, Idx.LABELS_MAGIC, KIND));
+    }
+
+    /**
+     * Reads one split's labels of an IDX label file, carved as {@link IdxImages#read(Path, Split)} carves the
+     * images: all of them for {@link Split#TEST}, the first {@code N - ceil(N/12)} of a training file for
+     * {@link Split#TRAIN}, its last {@code ceil(N/12)} for {@link Split#VALIDATION}.
+     *
+     * @param file the file holding the labels of {@code split.stored()}, raw or gzip-compressed
+     * @param split the split wanted
+     * @return the split's labels, in file order
+     * @throws DatasetNotFoundException if the file does not exist
+     * @throws DatasetException if the magic, the size or the payload length are wrong, or the file has fewer than 2
+     *         labels to carve TRAIN or VALIDATION from
+     */
+    public static IdxLabels read(Path file, Split split) {
+        java.util.Objects.requireNonNull(split, "split");
+        return labels(file, Idx.read(file, Idx.LABELS_MAGIC, KIND, split));
+    }
+
+    private static IdxLabels labels(Path file, Idx.Contents c) {
         byte[] data = c.data();
         int[] labels = new int[data.length];
         for (int i = 0; i < data.length; i++) {

@@ -7,18 +7,20 @@ import java.util.Objects;
 
 /**
  * The images of a folder, decoded from their files as they are asked for: the streaming counterpart of
- * {@link ImageFolderDataset} (same files, order, size rule and channel conversion), holding only the file list, so a
- * folder larger than memory can be encoded. Safe for one reader at a time.
+ * {@link ImageFolderDataset} (same files, order, split rule, size checks and channel conversion), holding only the
+ * file list, so a folder larger than memory can be encoded. Safe for one reader at a time.
  */
 public final class ImageFileDataset implements ImageDataset {
     private final Path root;
     private final List<Path> files;
+    private final Split.Slice slice;
     private final int channels, height, width;
     private final byte[] buffer;
 
-    private ImageFileDataset(Path root, List<Path> files, int channels, int height, int width) {
+    private ImageFileDataset(Path root, List<Path> files, Split.Slice slice, int channels, int height, int width) {
         this.root = root;
         this.files = List.copyOf(files);
+        this.slice = slice;
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -33,13 +35,31 @@ public final class ImageFileDataset implements ImageDataset {
      * @throws DatasetException if it is not a directory, holds no images, or the first image is unreadable
      */
     public static ImageFileDataset open(Path dir, int channels) {
-        if (channels != 0 && channels != 1 && channels != 3)
-            throw new IllegalArgumentException("channels must be 1 (gray), 3 (RGB) or 0 (from the first image), got " + channels);
-        List<Path> files = ImageFolderDataset.listImages(dir);
-        if (files.isEmpty()) throw new DatasetException(dir + ": no images found (looked recursively for *.png, *.jpg, *.jpeg)");
+        ImageFolderDataset.checkChannels(channels);
+        return open(dir, ImageFolderDataset.imagesIn(dir), null, channels);
+    }
+
+    /**
+     * The images of one split of a folder, resolved and carved as {@link ImageFolderDataset#open(Path, Split, int)}
+     * does (the same files, in the same order).
+     *
+     * @param channels 1 (gray), 3 (RGB) or 0 (1 if the split's first image is grayscale, else 3)
+     * @throws DatasetNotFoundException if {@code root} does not exist
+     * @throws DatasetException as {@link #open(Path, int)}, and if there are fewer than 2 training images to carve
+     *         TRAIN or VALIDATION from
+     */
+    public static ImageFileDataset open(Path root, Split split, int channels) {
+        ImageFolderDataset.checkChannels(channels);
+        Path folder = ImageFolderDataset.splitFolder(root, split);
+        List<Path> all = ImageFolderDataset.imagesIn(folder);
+        Split.Slice slice = split.slice(all.size(), folder);
+        return open(folder, slice.of(all), slice, channels);
+    }
+
+    private static ImageFileDataset open(Path dir, List<Path> files, Split.Slice slice, int channels) {
         BufferedImage first = ImageFolderDataset.readImage(files.get(0));
         int c = channels != 0 ? channels : (ImageFolderDataset.isGray(first) ? 1 : 3);
-        return new ImageFileDataset(dir, files, c, first.getHeight(), first.getWidth());
+        return new ImageFileDataset(dir, files, slice, c, first.getHeight(), first.getWidth());
     }
 
     /** @return the image files, in dataset order */
@@ -67,9 +87,11 @@ public final class ImageFileDataset implements ImageDataset {
         return width;
     }
 
+    /** Says where the images are from, as {@link ImageFolderDataset#description()} does, marked "streamed". */
     @Override
     public String description() {
-        return "image folder " + root + " (" + size() + " images, " + channels + "x" + height + "x" + width + ", streamed)";
+        return "image folder " + root + (slice == null ? "" : ", " + slice.describe()) + " (" + size() + " images, "
+                + channels + "x" + height + "x" + width + ", streamed)";
     }
 
     /** Decodes image {@code index}; a file of another size than the first is a {@link DatasetException} naming both. */
@@ -82,7 +104,7 @@ public final class ImageFileDataset implements ImageDataset {
         if (img.getWidth() != width || img.getHeight() != height)
             throw new DatasetException(String.format("%s: size %dx%d (WxH) differs from %dx%d of the first image %s; all images in a"
                     + " folder must have the same size", file, img.getWidth(), img.getHeight(), width, height, files.get(0)));
-        ImageFolderDataset.convert(img, channels, buffer, 0);
+        ImageFolderDataset.convert(file, img, channels, buffer, 0);
         for (int i = 0; i < buffer.length; i++) dst[offset + i] = (buffer[i] & 0xFF) / 255f;
     }
 }

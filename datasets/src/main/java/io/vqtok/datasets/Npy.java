@@ -19,15 +19,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reader and writer for NumPy {@code .npy} files holding one C-order (row-major) array.
+ * Reader and writer for NumPy {@code .npy} files holding one array.
  *
  * <p>File layout: the magic {@code \x93NUMPY}, a major and a minor version byte, the header length
  * (unsigned little-endian, 2 bytes in version 1.0, 4 bytes in 2.0 and 3.0), the header (a Python dict
  * literal such as {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }}, padded with spaces
  * and ended by {@code '\n'} so that the data starts at a multiple of 64 bytes), then the elements.
  *
- * <p>Reads versions 1.0, 2.0 and 3.0 with dtypes {@code |u1 |i1 <i2 <u2 <i4 <i8 <f4 <f8} (and their
- * big-endian {@code >} forms); writes version 1.0 (2.0 for a header over 65535 bytes). Writes go to a
+ * <p>What is read, as NumPy and other tools write it:
+ * <ul>
+ *   <li>versions 1.0, 2.0 and 3.0;</li>
+ *   <li>dtypes {@code i1 i2 i4 i8} (signed), {@code u1 u2 u4 u8} (unsigned), {@code f4 f8} (IEEE float),
+ *       little-endian ({@code <}), big-endian ({@code >}), native ({@code =}) or, for one-byte types, {@code |};
+ *       values are decoded in the file's byte order (see {@link NpyArray} for the Java array each gives);</li>
+ *   <li>C-order and Fortran-order ({@code 'fortran_order': True}, column-major) arrays: a Fortran-order array is
+ *       transposed on reading, so the result is always in C order with the file's shape (element
+ *       {@code (i, j)} of a 2-D array is {@code data[i * cols + j]} either way).</li>
+ * </ul>
+ * The header length and the data size the shape and dtype imply are checked against the file's real size before
+ * anything is allocated for them; a file whose data is short or followed by extra bytes is refused.
+ *
+ * <p>Writes version 1.0 (2.0 for a header over 65535 bytes), C order. Writes go to a
  * temporary file in the target's directory that is then renamed atomically, so a failed write never leaves a
  * partial file.
  */
@@ -38,7 +50,8 @@ public final class Npy {
     /** Data alignment NumPy uses for the start of the data. */
     public static final int ALIGNMENT = 64;
     /** List of supported dtypes, for messages. */
-    static final String SUPPORTED = "supported dtypes: |u1, |i1, <i2, <u2, <i4, <i8, <f4, <f8";
+    static final String SUPPORTED = "supported dtypes: |i1, |u1, <i2, <u2, <i4, <u4, <i8, <u8, <f4, <f8"
+            + " and their big-endian (>) forms";
 
     private static final int MAX_HEADER = 1 << 20;
     private static final int CHUNK = 1 << 16;
@@ -53,8 +66,8 @@ public final class Npy {
     /** Element types this class understands. */
     enum Kind {
         U1('u', 1, byte[].class), I1('i', 1, byte[].class), U2('u', 2, short[].class),
-        I2('i', 2, short[].class), I4('i', 4, int[].class), I8('i', 8, long[].class),
-        F4('f', 4, float[].class), F8('f', 8, double[].class);
+        I2('i', 2, short[].class), U4('u', 4, int[].class), I4('i', 4, int[].class), U8('u', 8, long[].class),
+        I8('i', 8, long[].class), F4('f', 4, float[].class), F8('f', 8, double[].class);
 
         final char code;
         final int size;
@@ -289,8 +302,8 @@ public final class Npy {
             switch (kind) {
                 case U1, I1 -> buf.put((byte[]) data, off, len);
                 case U2, I2 -> buf.asShortBuffer().put((short[]) data, off, len);
-                case I4 -> buf.asIntBuffer().put((int[]) data, off, len);
-                case I8 -> buf.asLongBuffer().put((long[]) data, off, len);
+                case U4, I4 -> buf.asIntBuffer().put((int[]) data, off, len);
+                case U8, I8 -> buf.asLongBuffer().put((long[]) data, off, len);
                 case F4 -> buf.asFloatBuffer().put((float[]) data, off, len);
                 case F8 -> buf.asDoubleBuffer().put((double[]) data, off, len);
                 default -> throw new IllegalStateException(kind.name());
@@ -320,16 +333,17 @@ public final class Npy {
     // ------------------------------------------------------------------------------------------------ reading
 
     /**
-     * Reads a .npy file.
+     * Reads a .npy file (any dtype, version and order listed in the class comment).
      *
      * @param file the file
-     * @return the array
+     * @return the array, in C order
      * @throws DatasetNotFoundException if the file does not exist
-     * @throws DatasetException if it is not an NPY file, its header is malformed, it is Fortran-ordered, its
-     *         dtype is unsupported, or its data is truncated or followed by extra bytes
+     * @throws DatasetException if it is not an NPY file, its header is malformed, its dtype is unsupported, its data
+     *         is truncated or followed by extra bytes, or it has more elements than one Java array holds
      */
     public static NpyArray read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+            long fileSize = Files.size(file);
             byte[] pre = in.readNBytes(8);
             if (pre.length < 8 || !Arrays.equals(pre, 0, 6, MAGIC, 0, 6)) {
                 throw new DatasetException(file + ": not an NPY file (bad magic " + hex(pre, 6)
@@ -349,6 +363,11 @@ public final class Npy {
             }
             long headerLen = lenBytes == 2 ? ByteBuffer.wrap(lb).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFFL
                     : ByteBuffer.wrap(lb).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+            long dataStart = 8 + lenBytes + headerLen;
+            if (dataStart > fileSize) {
+                throw new DatasetException(file + ": truncated NPY header: expected " + headerLen
+                        + " header bytes, found " + (fileSize - 8 - lenBytes));
+            }
             if (headerLen > MAX_HEADER) {
                 throw new DatasetException(file + ": malformed NPY header: length " + headerLen
                         + " bytes is implausibly large (at most " + MAX_HEADER + " expected)");
@@ -363,26 +382,30 @@ public final class Npy {
             Kind kind = h.kind();
             long count = 1;
             for (int d : h.shape()) {
-                count *= d;
+                count *= d; // both factors are at most 2^31, so no overflow before the check
                 if (count > Integer.MAX_VALUE - 8) {
-                    throw new DatasetException(file + ": shape " + Arrays.toString(h.shape())
+                    throw new DatasetException(file + ": shape " + shapeText(h.shape())
                             + " has too many elements to hold in one Java array");
                 }
             }
             long nbytes = count * kind.size;
+            long available = fileSize - dataStart;
+            if (nbytes > available) {
+                throw truncatedData(file, h, count, nbytes, available);
+            }
+            if (nbytes < available) {
+                throw new DatasetException(file + ": " + (available - nbytes) + " trailing bytes after the " + nbytes
+                        + " bytes of data (shape " + shapeText(h.shape()) + ", dtype " + h.dtype() + ")");
+            }
             if (nbytes > Integer.MAX_VALUE - 8) {
                 throw new DatasetException(file + ": " + nbytes + " bytes of data are too many to read at once");
             }
             byte[] raw = in.readNBytes((int) nbytes);
-            if (raw.length < nbytes) {
-                throw new DatasetException(file + ": truncated data: expected " + nbytes + " bytes (" + count
-                        + " elements of " + h.dtype() + ", shape " + shapeText(h.shape()) + "), found "
-                        + raw.length);
+            if (raw.length < nbytes) { // the file shrank while being read
+                throw truncatedData(file, h, count, nbytes, raw.length);
             }
-            if (in.read() != -1) {
-                long extra = 1 + in.transferTo(OutputStream.nullOutputStream());
-                throw new DatasetException(file + ": " + extra + " trailing bytes after the " + nbytes
-                        + " bytes of data (shape " + shapeText(h.shape()) + ", dtype " + h.dtype() + ")");
+            if (h.fortranOrder()) {
+                raw = fortranToC(raw, h.shape(), kind.size);
             }
             return new NpyArray(h.dtype(), h.shape(), decode(raw, kind, Kind.order(h.dtype()), (int) count));
         } catch (NoSuchFileException e) {
@@ -392,6 +415,48 @@ public final class Npy {
         } catch (IOException e) {
             throw new DatasetException(file + ": cannot read (" + e + ")", e);
         }
+    }
+
+    private static DatasetException truncatedData(Path file, Header h, long count, long nbytes, long found) {
+        return new DatasetException(file + ": truncated data: expected " + nbytes + " bytes (" + count
+                + " elements of " + h.dtype() + ", shape " + shapeText(h.shape()) + "), found " + found);
+    }
+
+    /**
+     * Reorders the elements of a Fortran-order (column-major: first index fastest) array into C order (last index
+     * fastest), keeping the shape.
+     *
+     * @param raw the elements, {@code size} bytes each, in Fortran order
+     * @param shape the dimensions
+     * @param size bytes per element
+     * @return the same elements in C order
+     */
+    static byte[] fortranToC(byte[] raw, int[] shape, int size) {
+        int rank = shape.length;
+        int count = raw.length / size;
+        if (rank < 2 || count == 0) {
+            return raw; // 0-D and 1-D arrays are the same in both orders
+        }
+        long[] cStride = new long[rank]; // in elements
+        cStride[rank - 1] = 1;
+        for (int k = rank - 2; k >= 0; k--) {
+            cStride[k] = cStride[k + 1] * shape[k + 1];
+        }
+        byte[] out = new byte[raw.length];
+        int[] index = new int[rank];
+        long c = 0; // C-order position of the element at Fortran position f
+        for (int f = 0; f < count; f++) {
+            System.arraycopy(raw, f * size, out, (int) (c * size), size);
+            for (int k = 0; k < rank; k++) { // next Fortran position: the first index runs fastest
+                c += cStride[k];
+                if (++index[k] < shape[k]) {
+                    break;
+                }
+                c -= cStride[k] * shape[k];
+                index[k] = 0;
+            }
+        }
+        return out;
     }
 
     /**
@@ -407,7 +472,9 @@ public final class Npy {
     }
 
     /**
-     * As {@link #readIndices}, keeping the array's shape: the validated indices as an {@code <i4} array.
+     * As {@link #readIndices}, keeping the array's shape: the validated indices as an {@code <i4} array. Any integer
+     * dtype is accepted ({@code i1 i2 i4 i8 u1 u2 u4 u8}, either byte order, C or Fortran order) as long as every
+     * value is in {@code [0, 2^31 - 1]}; the first value outside that range is named in the error.
      *
      * @throws DatasetException on the same conditions as {@link #readIndices}
      */
@@ -417,30 +484,35 @@ public final class Npy {
             throw new DatasetException(file + ": dtype " + a.dtype()
                     + " is floating point; expected integer code indices (int32 or int64)");
         }
-        int[] out;
-        if (a.data() instanceof long[] d) {
-            out = new int[d.length];
-            for (int i = 0; i < d.length; i++) {
-                if (d[i] < Integer.MIN_VALUE || d[i] > Integer.MAX_VALUE) {
-                    throw new DatasetException(file + ": value " + d[i] + " at flat index " + i
-                            + " does not fit in int32; expected code indices");
-                }
-                out[i] = (int) d[i];
-            }
-        } else {
-            out = a.asInts();
-        }
+        Kind kind = Kind.of(a.dtype());
+        Object d = a.data();
+        int[] out = new int[(int) a.count()];
         for (int i = 0; i < out.length; i++) {
-            if (out[i] < 0) {
-                throw new DatasetException(file + ": negative code index " + out[i] + " at flat index " + i
+            long v = switch (kind) {
+                case U1 -> ((byte[]) d)[i] & 0xFF;
+                case I1 -> ((byte[]) d)[i];
+                case U2 -> ((short[]) d)[i] & 0xFFFF;
+                case I2 -> ((short[]) d)[i];
+                case U4 -> Integer.toUnsignedLong(((int[]) d)[i]);
+                case I4 -> ((int[]) d)[i];
+                case U8, I8 -> ((long[]) d)[i];
+                default -> throw new IllegalStateException(kind.name());
+            };
+            if (kind == Kind.U8 && v < 0 || v > Integer.MAX_VALUE) { // a u8 with the top bit set is >= 2^63
+                throw new DatasetException(file + ": value " + (kind == Kind.U8 ? Long.toUnsignedString(v) : v)
+                        + " at flat index " + i + " does not fit in int32; expected code indices");
+            }
+            if (v < 0) {
+                throw new DatasetException(file + ": negative code index " + v + " at flat index " + i
                         + "; expected indices >= 0");
             }
+            out[i] = (int) v;
         }
         return new NpyArray("<i4", a.shape(), out);
     }
 
     /** The parsed header dict. */
-    private record Header(String dtype, Kind kind, int[] shape) {
+    private record Header(String dtype, Kind kind, boolean fortranOrder, int[] shape) {
     }
 
     private static Header parseHeader(Path file, String header) {
@@ -453,10 +525,6 @@ public final class Npy {
         if (!fortran.find()) {
             throw new DatasetException(file + ": malformed NPY header: no 'fortran_order': True/False entry in "
                     + abbreviate(h));
-        }
-        if (fortran.group(1).equals("True")) {
-            throw new DatasetException(file + ": fortran_order is True (column-major); only C-order arrays are"
-                    + " supported (save with numpy.ascontiguousarray)");
         }
         if (!DESCR.matcher(h).find()) {
             throw new DatasetException(file + ": malformed NPY header: no 'descr' entry in " + abbreviate(h));
@@ -498,7 +566,8 @@ public final class Npy {
             }
             dims.add(d);
         }
-        return new Header(dtype, kind, dims.stream().mapToInt(Integer::intValue).toArray());
+        return new Header(dtype, kind, fortran.group(1).equals("True"),
+                dims.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static Object decode(byte[] raw, Kind kind, ByteOrder order, int count) {
@@ -511,11 +580,13 @@ public final class Npy {
                 b.asShortBuffer().get(a);
                 return a;
             }
+            case U4:
             case I4: {
                 int[] a = new int[count];
                 b.asIntBuffer().get(a);
                 return a;
             }
+            case U8:
             case I8: {
                 long[] a = new long[count];
                 b.asLongBuffer().get(a);

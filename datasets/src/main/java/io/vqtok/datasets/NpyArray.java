@@ -7,10 +7,10 @@ import java.util.Objects;
  * An n-dimensional array read from a NumPy {@code .npy} file, in C (row-major) order.
  *
  * <p>{@code data} is a primitive array whose type follows the dtype: {@code byte[]} for {@code |u1} and
- * {@code |i1}, {@code short[]} for {@code <i2} and {@code <u2}, {@code int[]} for {@code <i4},
- * {@code long[]} for {@code <i8}, {@code float[]} for {@code <f4}, {@code double[]} for {@code <f8}
- * (big-endian {@code >} dtypes map the same way). Unsigned types are stored with the same bits and widened
- * correctly by the {@code as*} accessors. Equality compares contents.
+ * {@code |i1}, {@code short[]} for {@code <i2} and {@code <u2}, {@code int[]} for {@code <i4} and {@code <u4},
+ * {@code long[]} for {@code <i8} and {@code <u8}, {@code float[]} for {@code <f4}, {@code double[]} for {@code <f8}
+ * (big-endian {@code >} dtypes map the same way; the values are already decoded). Unsigned types are stored with the
+ * same bits and widened correctly by the {@code as*} accessors. Equality compares contents.
  *
  * @param dtype the NumPy type string as written in the file, e.g. {@code <f4}
  * @param shape the dimensions; empty for a scalar
@@ -80,7 +80,7 @@ public record NpyArray(String dtype, int[] shape, Object data) {
      * Returns the elements as {@code int}s (unsigned types widened, floating point truncated toward zero).
      *
      * @return a new array
-     * @throws ArithmeticException if an {@code i8} value does not fit in an {@code int}
+     * @throws ArithmeticException if an {@code i8}, {@code u4} or {@code u8} value does not fit in an {@code int}
      */
     public int[] asInts() {
         int n = (int) count();
@@ -111,9 +111,18 @@ public record NpyArray(String dtype, int[] shape, Object data) {
                 }
             }
             case I4 -> System.arraycopy((int[]) data, 0, out, 0, n);
-            case I8 -> {
+            case U4 -> {
+                int[] d = (int[]) data;
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.toIntExact(Integer.toUnsignedLong(d[i]));
+                }
+            }
+            case I8, U8 -> {
                 long[] d = (long[]) data;
                 for (int i = 0; i < n; i++) {
+                    if (d[i] < 0 && Npy.Kind.of(dtype) == Npy.Kind.U8) {
+                        throw new ArithmeticException("u8 value " + Long.toUnsignedString(d[i]) + " overflows int");
+                    }
                     out[i] = Math.toIntExact(d[i]);
                 }
             }
@@ -138,14 +147,28 @@ public record NpyArray(String dtype, int[] shape, Object data) {
      * Returns the elements as {@code long}s (unsigned types widened, floating point truncated toward zero).
      *
      * @return a new array
+     * @throws ArithmeticException if a {@code u8} value is {@code 2^63} or more
      */
     public long[] asLongs() {
+        Npy.Kind kind = Npy.Kind.of(dtype);
         if (data instanceof long[] d) {
+            if (kind == Npy.Kind.U8) {
+                for (long v : d) {
+                    if (v < 0) {
+                        throw new ArithmeticException("u8 value " + Long.toUnsignedString(v) + " overflows long");
+                    }
+                }
+            }
             return d.clone();
         }
         int n = (int) count();
         long[] out = new long[n];
-        if (isFloatingPoint()) {
+        if (kind == Npy.Kind.U4) {
+            int[] d = (int[]) data;
+            for (int i = 0; i < n; i++) {
+                out[i] = Integer.toUnsignedLong(d[i]);
+            }
+        } else if (isFloatingPoint()) {
             double[] d = asDoubles();
             for (int i = 0; i < n; i++) {
                 out[i] = (long) d[i];
@@ -174,14 +197,14 @@ public record NpyArray(String dtype, int[] shape, Object data) {
             for (int i = 0; i < n; i++) {
                 out[i] = (float) d[i];
             }
-        } else if (data instanceof long[] d) {
+        } else if (data instanceof long[] d && Npy.Kind.of(dtype) == Npy.Kind.I8) {
             for (int i = 0; i < n; i++) {
                 out[i] = d[i];
             }
         } else {
-            int[] d = asInts();
+            double[] d = asDoubles(); // exact for every other integer type but u8, which it rounds once
             for (int i = 0; i < n; i++) {
-                out[i] = d[i];
+                out[i] = (float) d[i];
             }
         }
         return out;
@@ -198,13 +221,20 @@ public record NpyArray(String dtype, int[] shape, Object data) {
         }
         int n = (int) count();
         double[] out = new double[n];
+        Npy.Kind kind = Npy.Kind.of(dtype);
         if (data instanceof float[] d) {
             for (int i = 0; i < n; i++) {
                 out[i] = d[i];
             }
         } else if (data instanceof long[] d) {
             for (int i = 0; i < n; i++) {
-                out[i] = d[i];
+                // a u8 with the top bit set: its value is 2^64 + d[i]
+                out[i] = kind == Npy.Kind.U8 && d[i] < 0 ? d[i] + 0x1p64 : d[i];
+            }
+        } else if (kind == Npy.Kind.U4) {
+            int[] d = (int[]) data;
+            for (int i = 0; i < n; i++) {
+                out[i] = Integer.toUnsignedLong(d[i]);
             }
         } else {
             int[] d = asInts();

@@ -20,7 +20,8 @@ class DataSourcesTest {
         ImageDataset train = DataSources.open(dir.toString(), Split.TRAIN);
         ImageDataset test = DataSources.open(dir.toString(), Split.TEST);
         assertThat(train).isInstanceOf(IdxImages.class);
-        assertThat(train.size()).isEqualTo(4);
+        assertThat(train.size()).isEqualTo(3); // 4 training images: the last ceil(4/12) = 1 validates
+        assertThat(DataSources.open(dir.toString(), Split.VALIDATION).size()).isEqualTo(1);
         assertThat(test.size()).isEqualTo(2);
         assertThatThrownBy(() -> DataSources.open(dir.toString(), Split.TRAIN, 3))
                 .isInstanceOf(DatasetException.class)
@@ -36,13 +37,15 @@ class DataSourcesTest {
     }
 
     @Test
-    void plainImageFolderServesBothSplits() throws Exception {
+    void plainImageFolderIsCarvedForTrainingAndServesWholeAsTest() throws Exception {
         Fixtures.grayPng(dir.resolve("one.png"), 3, 3, 0);
         Fixtures.grayPng(dir.resolve("sub/two.png"), 3, 3, 9);
         ImageDataset train = DataSources.open(dir.toString(), Split.TRAIN);
         ImageDataset test = DataSources.open(dir.toString(), Split.TEST);
         assertThat(train).isInstanceOf(ImageFolderDataset.class);
-        assertThat(train.size()).isEqualTo(2);
+        assertThat(((ImageFolderDataset) train).files()).containsExactly(dir.resolve("one.png"));
+        assertThat(((ImageFolderDataset) DataSources.open(dir.toString(), Split.VALIDATION)).files())
+                .containsExactly(dir.resolve("sub/two.png"));
         assertThat(test.size()).isEqualTo(2);
         assertThat(train.channels()).isEqualTo(1);
     }
@@ -55,7 +58,8 @@ class DataSourcesTest {
         Fixtures.rgbPng(dir.resolve("test/d.png"), 4, 4, 4);
         ImageFolderDataset train = (ImageFolderDataset) DataSources.open(dir.toString(), Split.TRAIN);
         ImageFolderDataset test = (ImageFolderDataset) DataSources.open(dir.toString(), Split.TEST);
-        assertThat(train.size()).isEqualTo(3);
+        assertThat(train.size()).isEqualTo(2);
+        assertThat(train.files()).containsExactly(dir.resolve("train/a.png"), dir.resolve("train/b.png"));
         assertThat(test.size()).isEqualTo(1);
         assertThat(train.channels()).isEqualTo(3);
         assertThat(test.files().get(0).getFileName().toString()).isEqualTo("d.png");

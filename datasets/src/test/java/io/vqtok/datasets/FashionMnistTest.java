@@ -22,13 +22,16 @@ class FashionMnistTest {
         Fixtures.write(dir.resolve("t10k-labels-idx1-ubyte"), Fixtures.idxLabels(9, 8));
 
         ImageDataset train = FashionMnist.load(dir, Split.TRAIN);
+        ImageDataset validation = FashionMnist.load(dir, Split.VALIDATION);
         ImageDataset test = FashionMnist.load(dir, Split.TEST);
-        assertThat(train.size()).isEqualTo(6);
+        assertThat(train.size()).isEqualTo(5); // 6 training images: the last ceil(6/12) = 1 validates
+        assertThat(validation.size()).isEqualTo(1);
         assertThat(test.size()).isEqualTo(2);
         assertThat(train.channels()).isEqualTo(1);
         assertThat(train.height()).isEqualTo(28);
         assertThat(train.width()).isEqualTo(28);
-        assertThat(FashionMnist.loadLabels(dir, Split.TRAIN)).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(FashionMnist.loadLabels(dir, Split.TRAIN)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(FashionMnist.loadLabels(dir, Split.VALIDATION)).containsExactly(6);
         assertThat(FashionMnist.loadLabels(dir, Split.TEST)).containsExactly(9, 8);
         assertThat(FashionMnist.containsIdxFiles(dir)).isTrue();
     }
@@ -47,7 +50,7 @@ class FashionMnistTest {
 
     @Test
     void missingSplitIsNotFoundEvenWhenOtherExists() throws Exception {
-        Fixtures.write(dir.resolve("train-images-idx3-ubyte"), Fixtures.idxImages(1, 2, 2));
+        Fixtures.write(dir.resolve("train-images-idx3-ubyte"), Fixtures.idxImages(2, 2, 2));
         assertThat(FashionMnist.load(dir, Split.TRAIN).size()).isEqualTo(1);
         assertThatThrownBy(() -> FashionMnist.load(dir, Split.TEST))
                 .isInstanceOf(DatasetNotFoundException.class)
@@ -58,9 +61,13 @@ class FashionMnistTest {
     void readsInstalledDatasetWhenPresent() {
         Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST not installed");
         ImageDataset train = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TRAIN);
+        ImageDataset validation = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.VALIDATION);
         ImageDataset test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
         assertThat(new int[] {train.size(), train.channels(), train.height(), train.width()})
-                .containsExactly(60000, 1, 28, 28);
+                .containsExactly(55000, 1, 28, 28);
+        assertThat(validation.size()).isEqualTo(5000);
+        assertThat(validation.description()).startsWith("Fashion-MNIST validation (last 5000 of train) from ");
+        assertThat(FashionMnist.loadLabels(FashionMnist.DEFAULT_DIR, Split.VALIDATION)).hasSize(5000);
         assertThat(new int[] {test.size(), test.channels(), test.height(), test.width()})
                 .containsExactly(10000, 1, 28, 28);
         int[] labels = FashionMnist.loadLabels(FashionMnist.DEFAULT_DIR, Split.TEST);

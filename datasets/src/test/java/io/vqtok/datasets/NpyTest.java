@@ -169,11 +169,112 @@ class NpyTest {
     }
 
     @Test
-    void rejectsFortranOrder() throws Exception {
-        Path f = npy("fortran.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }\n", new byte[16]);
-        assertThatThrownBy(() -> Npy.read(f))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("fortran.npy: fortran_order is True");
+    void readsFortranOrderArraysTransposedToCOrder() throws Exception {
+        // a 2x3 matrix [[1, 2, 3], [4, 5, 6]] stored column by column: 1 4 2 5 3 6
+        Path f = npy("fortran.npy", 1, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }\n",
+                le(4, 1, 4, 2, 5, 3, 6));
+        NpyArray a = Npy.read(f);
+        assertThat(a.shape()).containsExactly(2, 3);
+        assertThat(a.asInts()).containsExactly(1, 2, 3, 4, 5, 6); // (i, j) at i * 3 + j
+        // a 2x3x2 array whose element (i, j, k) is 100i + 10j + k: in Fortran order i runs fastest, then j, then k
+        long[] fortran = new long[12];
+        int at = 0;
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < 2; i++) {
+                    fortran[at++] = 100 * i + 10 * j + k;
+                }
+            }
+        }
+        NpyArray b = Npy.read(npy("f3.npy", 1, "{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3, 2), }\n",
+                le(2, fortran)));
+        assertThat(b.asInts()).containsExactly(0, 1, 10, 11, 20, 21, 100, 101, 110, 111, 120, 121);
+        // big-endian float64 in Fortran order: [[0.5, -1], [2, 1e10]] stored as 0.5 2 -1 1e10
+        ByteBuffer be = ByteBuffer.allocate(32).order(ByteOrder.BIG_ENDIAN).putDouble(0.5).putDouble(2).putDouble(-1)
+                .putDouble(1e10);
+        NpyArray c = Npy.read(npy("fbe.npy", 1, "{'descr': '>f8', 'fortran_order': True, 'shape': (2, 2), }\n",
+                be.array()));
+        assertThat(c.asDoubles()).containsExactly(0.5, -1, 2, 1e10);
+        // 1-D and empty Fortran arrays are as they are
+        assertThat(Npy.read(npy("f1.npy", 1, "{'descr': '|u1', 'fortran_order': True, 'shape': (3,), }\n",
+                le(1, 7, 8, 9))).asInts()).containsExactly(7, 8, 9);
+        assertThat(Npy.read(npy("f0.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (0, 5), }\n",
+                new byte[0])).count()).isZero();
+        assertThat(Npy.readIndices(f)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void readsBigEndianFloatsAndUnsignedWideTypes() throws Exception {
+        String fmt = "{'descr': '%s', 'fortran_order': False, 'shape': (3,), }\n";
+        ByteBuffer f4 = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-0.25f)
+                .putFloat(3e38f);
+        NpyArray a = Npy.read(npy("bef4.npy", 1, String.format(fmt, ">f4"), f4.array()));
+        assertThat(a.dtype()).isEqualTo(">f4");
+        assertThat(a.asFloats()).containsExactly(1.5f, -0.25f, 3e38f);
+        NpyArray u4 = Npy.read(npy("u4.npy", 1, String.format(fmt, "<u4"), le(4, 0, 7, 0xFFFFFFFFL)));
+        assertThat(u4.asLongs()).containsExactly(0L, 7L, 4294967295L);
+        assertThat(u4.asDoubles()).containsExactly(0, 7, 4294967295.0);
+        assertThatThrownBy(u4::asInts).isInstanceOf(ArithmeticException.class);
+        ByteBuffer u8 = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN).putLong(5).putLong(1L << 40).putLong(-1);
+        NpyArray b = Npy.read(npy("beu8.npy", 1, String.format(fmt, ">u8"), u8.array()));
+        assertThat(b.asDoubles()).containsExactly(5, 0x1p40, 0x1p64);
+        assertThatThrownBy(b::asLongs).isInstanceOf(ArithmeticException.class).hasMessageContaining("18446744073709551615");
+    }
+
+    @Test
+    void readIndicesAcceptsEveryIntegerDtypeWithinRange() throws Exception {
+        String fmt = "{'descr': '%s', 'fortran_order': False, 'shape': (2, 2), }\n";
+        long[] codes = {0, 511, 7, 300};
+        for (String dtype : new String[] {"<i2", "<u2", "<i4", "<u4", "<i8", "<u8", ">i2", ">u4", ">i8", ">u8"}) {
+            int size = dtype.charAt(2) - '0';
+            ByteBuffer b = ByteBuffer.allocate(4 * size).order(dtype.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN
+                    : ByteOrder.LITTLE_ENDIAN);
+            for (long c : codes) {
+                switch (size) {
+                    case 2 -> b.putShort((short) c);
+                    case 4 -> b.putInt((int) c);
+                    default -> b.putLong(c);
+                }
+            }
+            Path f = npy("codes-" + (dtype.charAt(0) == '>' ? "be-" : "le-") + dtype.substring(1) + ".npy", 1,
+                    String.format(fmt, dtype), b.array());
+            NpyArray a = Npy.readIndexArray(f);
+            assertThat(a.dtype()).as(dtype).isEqualTo("<i4");
+            assertThat(a.shape()).containsExactly(2, 2);
+            assertThat(a.asInts()).as(dtype).containsExactly(0, 511, 7, 300);
+        }
+        assertThat(Npy.readIndices(npy("u1.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }\n",
+                le(1, 255, 3)))).containsExactly(255, 3);
+        Path u4 = npy("big-u4.npy", 1, "{'descr': '<u4', 'fortran_order': False, 'shape': (3,), }\n",
+                le(4, 1, 2, 0x80000000L));
+        assertThatThrownBy(() -> Npy.readIndices(u4)).isInstanceOf(DatasetException.class)
+                .hasMessage(u4 + ": value 2147483648 at flat index 2 does not fit in int32; expected code indices");
+        Path u8 = npy("big-u8.npy", 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }\n",
+                le(8, 4, -2));
+        assertThatThrownBy(() -> Npy.readIndices(u8)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("value 18446744073709551614 at flat index 1 does not fit in int32");
+        Path i2 = npy("neg-i2.npy", 1, "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }\n", le(2, 4, -3));
+        assertThatThrownBy(() -> Npy.readIndices(i2)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("negative code index -3 at flat index 1");
+    }
+
+    @Test
+    void headerSizesAreCheckedAgainstTheFileBeforeAnythingIsAllocated() throws Exception {
+        // a shape of 2^31 - 9 int64 elements (16 GiB) in a file with 8 bytes of data
+        Path huge = npy("huge-shape.npy", 1,
+                "{'descr': '<i8', 'fortran_order': False, 'shape': (2147483639,), }\n", le(8, 1));
+        assertThatThrownBy(() -> Npy.read(huge)).isInstanceOf(DatasetException.class)
+                .hasMessage(huge + ": truncated data: expected 17179869112 bytes (2147483639 elements of <i8, shape"
+                        + " (2147483639,)), found 8");
+        Path tooMany = npy("many.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }\n",
+                new byte[4]);
+        assertThatThrownBy(() -> Npy.read(tooMany)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("many.npy: shape (65536, 65536) has too many elements");
+        // a version 2.0 header length of 4 GiB - 1 in a file of a few bytes
+        Path longHeader = Fixtures.write(dir.resolve("long-header.npy"),
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, -1, -1, -1, -1, '{', '}'});
+        assertThatThrownBy(() -> Npy.read(longHeader)).isInstanceOf(DatasetException.class)
+                .hasMessage(longHeader + ": truncated NPY header: expected 4294967295 header bytes, found 2");
     }
 
     @Test

@@ -17,18 +17,28 @@ import java.util.Objects;
 public final class AudioFileStream {
     private final Path root;
     private final List<Path> files;
+    private final Split.Slice slice;
     private final int sampleRate;
     private final Map<Integer, Resampler> resamplers = new HashMap<>();
 
-    private AudioFileStream(Path root, List<Path> files, int sampleRate) {
+    private AudioFileStream(Path root, List<Path> files, Split.Slice slice, int sampleRate) {
         this.root = root;
         this.files = List.copyOf(files);
+        this.slice = slice;
         this.sampleRate = sampleRate;
     }
 
-    /** The WAV files of a corpus split ({@link AudioFolderDataset#splitFolder}), at {@code sampleRate}. */
+    /**
+     * The WAV files of a corpus split ({@link AudioFolderDataset#splitFiles}: TEST all of {@code test/}, TRAIN and
+     * VALIDATION carved from {@code train/}), at {@code sampleRate}; {@link #root()} is the subfolder they were
+     * listed from.
+     *
+     * @throws DatasetException as {@link AudioFolderDataset#splitFiles} does
+     */
     public static AudioFileStream open(Path root, Split split, int sampleRate) {
-        return openFolder(AudioFolderDataset.splitFolder(root, split), sampleRate);
+        checkRate(sampleRate);
+        AudioFolderDataset.Selection s = AudioFolderDataset.select(root, split);
+        return new AudioFileStream(s.folder(), s.files(), s.slice(), sampleRate);
     }
 
     /**
@@ -37,10 +47,14 @@ public final class AudioFileStream {
      * @throws DatasetException if the folder holds no WAV files
      */
     public static AudioFileStream openFolder(Path dir, int sampleRate) {
-        if (sampleRate <= 0) throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
+        checkRate(sampleRate);
         List<Path> files = AudioFolderDataset.listWavs(dir);
         if (files.isEmpty()) throw new DatasetException(dir + ": no WAV files found (looked recursively for *.wav)");
-        return new AudioFileStream(dir, files, sampleRate);
+        return new AudioFileStream(dir, files, null, sampleRate);
+    }
+
+    private static void checkRate(int sampleRate) {
+        if (sampleRate <= 0) throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
     }
 
     /** @return the folder the files were listed from */
@@ -56,6 +70,12 @@ public final class AudioFileStream {
     /** @return the number of files */
     public int size() {
         return files.size();
+    }
+
+    /** @return where the files are from and which split, e.g. {@code "audio folder D/train, train (first 11 of train) (11 files, streamed)"} */
+    public String description() {
+        return "audio folder " + root + (slice == null ? "" : ", " + slice.describe()) + " (" + files.size()
+                + " files, streamed)";
     }
 
     /** @return the rate every clip is resampled to */

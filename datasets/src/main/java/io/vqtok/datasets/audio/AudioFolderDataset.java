@@ -31,7 +31,10 @@ import java.util.stream.Stream;
  * {@code [b*length, (b+1)*length)}, ready to wrap as an NCW tensor with one channel.
  *
  * <p>{@link #open(Path, Split, int)} reads one split of a corpus folder with {@code train/} and {@code test/}
- * subfolders, as {@value #CORPUS_SCRIPT} writes. Instances are immutable and may be read from several threads.
+ * subfolders, as {@value #CORPUS_SCRIPT} writes: {@link Split#TEST} is every WAV file under {@code test/};
+ * {@link Split#TRAIN} and {@link Split#VALIDATION} are carved from the files under {@code train/} in sorted order by
+ * the rule of {@link Split} (VALIDATION the last {@code ceil(n/12)} files, TRAIN the others). Instances are immutable
+ * and may be read from several threads.
  */
 public final class AudioFolderDataset {
 
@@ -48,13 +51,15 @@ public final class AudioFolderDataset {
 
     private final Path root;
     private final List<Path> files;
+    private final Split.Slice slice;
     private final float[][] clips;
     private final int sampleRate;
     private final long totalSamples;
 
-    private AudioFolderDataset(Path root, List<Path> files, float[][] clips, int sampleRate) {
+    private AudioFolderDataset(Path root, List<Path> files, Split.Slice slice, float[][] clips, int sampleRate) {
         this.root = root;
         this.files = List.copyOf(files);
+        this.slice = slice;
         this.clips = clips;
         this.sampleRate = sampleRate;
         long total = 0;
@@ -65,25 +70,58 @@ public final class AudioFolderDataset {
     }
 
     /**
-     * Reads one split of a corpus folder: {@code root/train} for {@link Split#TRAIN}, {@code root/test} for
-     * {@link Split#TEST}; both subfolders must exist.
+     * Reads one split of a corpus folder: the files of {@link #splitFiles} ({@code root/test} for
+     * {@link Split#TEST}; TRAIN and VALIDATION carved from {@code root/train}); both subfolders must exist.
      *
      * @param root the corpus folder
      * @param split the split wanted
      * @param sampleRate the rate to resample every clip to, in Hz
-     * @return the clips of that split
+     * @return the clips of that split; {@link #root()} is the subfolder they were listed from
      * @throws IllegalArgumentException if the sample rate is not positive
      * @throws DatasetNotFoundException if {@code root} does not exist (the message says how to create it)
-     * @throws DatasetException if {@code root} lacks a {@code train/} or {@code test/} subfolder, the split
-     *         holds no WAV files, or a file is unreadable
+     * @throws DatasetException if {@code root} lacks a {@code train/} or {@code test/} subfolder, the subfolder
+     *         holds no WAV files (or fewer than 2 to carve TRAIN or VALIDATION from), or a file is unreadable
      */
     public static AudioFolderDataset open(Path root, Split split, int sampleRate) {
         checkRate(sampleRate);
-        return openFolder(splitFolder(root, split), sampleRate);
+        Selection s = select(root, split);
+        return read(s.folder(), s.files(), s.slice(), sampleRate);
     }
 
     /**
-     * The folder of a corpus split: {@code root/train} or {@code root/test}, both of which must exist.
+     * The WAV files of a corpus split, in dataset order: every file under {@code root/test} for {@link Split#TEST};
+     * for {@link Split#TRAIN} and {@link Split#VALIDATION} the part {@link Split#slice} gives of the files under
+     * {@code root/train} (sorted by relative path): VALIDATION the last {@code ceil(n/12)}, TRAIN the others.
+     *
+     * @param root the corpus folder
+     * @param split the split
+     * @return the split's files
+     * @throws DatasetNotFoundException if {@code root} does not exist (the message says how to create it)
+     * @throws DatasetException if {@code root} lacks a {@code train/} or {@code test/} subfolder, or the subfolder
+     *         holds no WAV files (or fewer than 2 to carve TRAIN or VALIDATION from)
+     */
+    public static List<Path> splitFiles(Path root, Split split) {
+        return select(root, split).files();
+    }
+
+    /** A split's folder, the part of its files taken, and those files. */
+    record Selection(Path folder, Split.Slice slice, List<Path> files) {
+    }
+
+    static Selection select(Path root, Split split) {
+        Path folder = splitFolder(root, split);
+        List<Path> all = listWavs(folder);
+        if (all.isEmpty()) {
+            throw new DatasetException(folder + ": no WAV files found (looked recursively for *.wav)");
+        }
+        Split.Slice slice = split.slice(all.size(), folder);
+        return new Selection(folder, slice, slice.of(all));
+    }
+
+    /**
+     * The folder a corpus split's files are listed from: {@code root/test} for {@link Split#TEST},
+     * {@code root/train} for {@link Split#TRAIN} and {@link Split#VALIDATION} (which {@link #splitFiles} carves from
+     * it); both subfolders must exist.
      *
      * @throws DatasetNotFoundException if {@code root} does not exist (the message says how to create it)
      * @throws DatasetException if {@code root} lacks a {@code train/} or {@code test/} subfolder
@@ -104,7 +142,7 @@ public final class AudioFolderDataset {
             throw new DatasetException(root + ": expected train/ and test/ subfolders of WAV files, found " + found
                     + "; " + HOW_TO_CREATE);
         }
-        return root.resolve(split.toString());
+        return root.resolve(split.stored().toString());
     }
 
     /**
@@ -123,10 +161,14 @@ public final class AudioFolderDataset {
         if (files.isEmpty()) {
             throw new DatasetException(dir + ": no WAV files found (looked recursively for *.wav)");
         }
+        return read(dir, files, null, sampleRate);
+    }
+
+    private static AudioFolderDataset read(Path dir, List<Path> files, Split.Slice slice, int sampleRate) {
         Map<Integer, Resampler> resamplers = new HashMap<>();
         float[][] clips = new float[files.size()][];
         for (int i = 0; i < clips.length; i++) clips[i] = readClip(files.get(i), sampleRate, resamplers);
-        return new AudioFolderDataset(dir, files, clips, sampleRate);
+        return new AudioFolderDataset(dir, files, slice, clips, sampleRate);
     }
 
     /** One WAV file as mono samples at {@code sampleRate}, resampled with a resampler kept per source rate. */
@@ -225,10 +267,13 @@ public final class AudioFolderDataset {
         return totalSamples / (double) sampleRate;
     }
 
-    /** @return a short human-readable description (where, how many files, how long, which rate) */
+    /**
+     * @return a short human-readable description (where, which split, how many files, how long, which rate), e.g.
+     *         {@code "audio folder data/speech/train, validation (last 60 of train) (60 files, 95.2 s at 16000 Hz)"}
+     */
     public String description() {
-        return String.format(Locale.ROOT, "audio folder %s (%d files, %.1f s at %d Hz)", root, clips.length,
-                totalSeconds(), sampleRate);
+        return String.format(Locale.ROOT, "audio folder %s%s (%d files, %.1f s at %d Hz)", root,
+                slice == null ? "" : ", " + slice.describe(), clips.length, totalSeconds(), sampleRate);
     }
 
     /**

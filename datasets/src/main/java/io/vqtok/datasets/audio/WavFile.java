@@ -26,8 +26,14 @@ import java.util.Objects;
  * channel count and sample rate. Unknown chunks ({@code LIST}, {@code fact}, {@code cue } ...) are skipped.
  * Channels are mixed down to mono by averaging. Integer samples are scaled to [-1, 1) by dividing by
  * {@code 2^(bits-1)} (8-bit: {@code (u - 128) / 128}); float samples are kept as they are (they may exceed
- * ±1 if the file does). A trailing partial frame is ignored; a data size of {@code 0xFFFFFFFF} (written by
- * streaming encoders that cannot seek back) means "up to the end of the file".
+ * ±1 if the file does).
+ *
+ * <p>Sizes, as real tools write them: the RIFF size is not used (streaming encoders leave it 0 or
+ * {@code 0xFFFFFFFF}, others get it wrong); chunks are read up to the end of the file, each odd-sized chunk followed by
+ * its pad byte (a missing pad byte at the very end is tolerated). A {@code data} size of 0 or {@code 0xFFFFFFFF} is
+ * the placeholder of an encoder that could not seek back and means "up to the end of the file"; any other data size
+ * larger than what follows is a truncated file. The data is cut to whole frames (a trailing partial frame is
+ * ignored). Every size is checked against the bytes actually present before anything is allocated for it.
  *
  * <p>Writing produces mono 16-bit PCM or 32-bit float files with a canonical header, through a temporary file
  * that is renamed atomically.
@@ -143,12 +149,11 @@ public final class WavFile {
             int body = pos + 8;
             long available = bytes.length - (long) body;
             if (id.equals("data")) {
-                if (size > available) {
-                    if (size != STREAMING_SIZE) {
-                        throw new DatasetException(name + ": truncated: the data chunk declares " + size
-                                + " bytes but only " + available + " follow");
-                    }
-                    size = available;
+                if (size == STREAMING_SIZE || size == 0) {
+                    size = available; // a streaming encoder's placeholder: the data runs to the end of the file
+                } else if (size > available) {
+                    throw new DatasetException(name + ": truncated: the data chunk declares " + size
+                            + " bytes but only " + available + " follow");
                 }
                 dataOffset = body;
                 dataSize = size;

@@ -40,10 +40,15 @@ class AudioFolderDatasetTest {
         Files.writeString(dir.resolve("train/notes.txt"), "not audio");
         ramp(dir.resolve("test/x.wav"), 9, 100);
 
+        // 4 training files: the first 3 train, the last ceil(4/12) = 1 validates
         AudioFolderDataset train = AudioFolderDataset.open(dir, Split.TRAIN, 16000);
+        AudioFolderDataset validation = AudioFolderDataset.open(dir, Split.VALIDATION, 16000);
         assertThat(train.files()).extracting(p -> dir.relativize(p).toString().replace('\\', '/'))
-                .containsExactly("train/a.WAV", "train/b.wav", "train/sub/c.wav", "train/sub/d.wav");
+                .containsExactly("train/a.WAV", "train/b.wav", "train/sub/c.wav");
+        assertThat(validation.files()).extracting(p -> dir.relativize(p).toString().replace('\\', '/'))
+                .containsExactly("train/sub/d.wav");
         assertThat(train.root()).isEqualTo(dir.resolve("train"));
+        assertThat(validation.root()).isEqualTo(dir.resolve("train"));
         assertThat(train.sampleRate()).isEqualTo(16000);
         // 16 kHz files are read exactly
         float[] a = train.clip(0);
@@ -53,15 +58,18 @@ class AudioFolderDatasetTest {
         }
         // others are resampled to round(n * 16000 / rate) samples, keeping the tone
         assertThat(train.length(2)).isEqualTo(16000);
-        assertThat(train.length(3)).isEqualTo(1600);
+        assertThat(validation.length(0)).isEqualTo(1600);
         float[] c = train.clip(2);
         for (int m = 500; m < 15500; m += 37) {
             assertThat((double) c[m]).isCloseTo(0.5 * Math.sin(2 * Math.PI * 440 * m / 16000),
                     org.assertj.core.data.Offset.offset(0.005));
         }
-        assertThat(train.totalSamples()).isEqualTo(200 + 300 + 16000 + 1600);
-        assertThat(train.totalSeconds()).isEqualTo(18100 / 16000.0);
-        assertThat(train.description()).contains("4 files").contains("1.1 s").contains("16000 Hz");
+        assertThat(train.totalSamples()).isEqualTo(200 + 300 + 16000);
+        assertThat(train.totalSeconds()).isEqualTo(16500 / 16000.0);
+        assertThat(train.description()).contains("train (first 3 of train)").contains("3 files").contains("1.0 s")
+                .contains("16000 Hz");
+        assertThat(validation.description()).isEqualTo("audio folder " + dir.resolve("train")
+                + ", validation (last 1 of train) (1 files, 0.1 s at 16000 Hz)");
         assertThat(train.audio(1).samples()).containsExactly(train.clip(1));
 
         AudioFolderDataset test = AudioFolderDataset.open(dir, Split.TEST, 16000);
@@ -70,10 +78,57 @@ class AudioFolderDatasetTest {
     }
 
     @Test
+    void trainAndValidationAreTheTrainingFilesInOrderSplitAtNMinusCeilNOver12() throws Exception {
+        for (int i = 0; i < 25; i++) { // validation: ceil(25/12) = 3 files, train: 22
+            ramp(dir.resolve(String.format("train/%s/f%02d.wav", i < 10 ? "a" : "b", i)), i, 20 + i);
+        }
+        ramp(dir.resolve("test/t.wav"), 30, 10);
+        AudioFolderDataset all = AudioFolderDataset.openFolder(dir.resolve("train"), 16000);
+        AudioFolderDataset train = AudioFolderDataset.open(dir, Split.TRAIN, 16000);
+        AudioFolderDataset validation = AudioFolderDataset.open(dir, Split.VALIDATION, 16000);
+        assertThat(train.size()).isEqualTo(22);
+        assertThat(validation.size()).isEqualTo(3);
+        java.util.List<Path> joined = new java.util.ArrayList<>(train.files());
+        joined.addAll(validation.files());
+        assertThat(joined).isEqualTo(all.files()).doesNotHaveDuplicates();
+        assertThat(validation.files()).extracting(p -> p.getFileName().toString())
+                .containsExactly("f22.wav", "f23.wav", "f24.wav");
+        for (int i = 0; i < 3; i++) {
+            assertThat(validation.clip(i)).containsExactly(all.clip(22 + i));
+            assertThat(validation.clip(i)[0]).isEqualTo((22 + i) * 1000 / 32768f);
+        }
+        assertThat(AudioFolderDataset.splitFiles(dir, Split.VALIDATION)).isEqualTo(validation.files());
+        assertThat(AudioFolderDataset.splitFiles(dir, Split.TRAIN)).isEqualTo(train.files());
+        assertThat(AudioFolderDataset.splitFiles(dir, Split.TEST)).containsExactly(dir.resolve("test/t.wav"));
+        assertThat(AudioFolderDataset.splitFolder(dir, Split.VALIDATION)).isEqualTo(dir.resolve("train"));
+
+        AudioFileStream streamed = AudioFileStream.open(dir, Split.VALIDATION, 16000);
+        assertThat(streamed.files()).isEqualTo(validation.files());
+        assertThat(streamed.root()).isEqualTo(dir.resolve("train"));
+        assertThat(streamed.clip(1)).containsExactly(validation.clip(1));
+        assertThat(streamed.description()).contains("validation (last 3 of train)").contains("3 files, streamed");
+        assertThat(AudioFileStream.open(dir, Split.TRAIN, 16000).files()).isEqualTo(train.files());
+    }
+
+    @Test
+    void oneTrainingFileCannotBeCarved() throws Exception {
+        ramp(dir.resolve("train/a.wav"), 1, 10);
+        ramp(dir.resolve("test/b.wav"), 2, 10);
+        assertThatThrownBy(() -> AudioFolderDataset.open(dir, Split.TRAIN, 16000))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dir.resolve("train") + ": 1 training item, too few to carve a train split");
+        assertThatThrownBy(() -> AudioFileStream.open(dir, Split.VALIDATION, 16000))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("too few to carve a validation split");
+        assertThat(AudioFolderDataset.open(dir, Split.TEST, 16000).size()).isEqualTo(1);
+    }
+
+    @Test
     void streamedFilesGiveTheSameClipsOneAtATime() throws Exception {
         ramp(dir.resolve("train/b.wav"), 2, 300);
         ramp(dir.resolve("train/a.wav"), 1, 200);
         WavFile.write(dir.resolve("train/sub/c.wav"), new Audio(AudioFixtures.sine(440, 8000, 8000, 0.5, 0), 8000));
+        ramp(dir.resolve("train/sub/d.wav"), 4, 50);
         ramp(dir.resolve("test/x.wav"), 9, 100);
         AudioFolderDataset loaded = AudioFolderDataset.open(dir, Split.TRAIN, 16000);
         AudioFileStream streamed = AudioFileStream.open(dir, Split.TRAIN, 16000);

@@ -122,6 +122,27 @@ class WavFileTest {
     }
 
     @Test
+    void streamedWavWithPlaceholderSizesIsReadToTheEndInWholeFrames() throws Exception {
+        // RIFF and data sizes 0xFFFFFFFF or 0, as encoders writing to a pipe leave them; a LIST chunk before the data
+        short[] v = {100, -100, 2000, -2000, 32767, -32768, 5};
+        long[] values = new long[v.length];
+        for (int i = 0; i < v.length; i++) values[i] = v[i];
+        for (int placeholder : new int[] {-1, 0}) {
+            byte[] bytes = riff(chunk("fmt ", fmt(1, 2, 8000, 16)), chunk("LIST", new byte[] {'I', 'N', 'F', 'O', 1}),
+                    chunk("data", le(2, values)));
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(4, placeholder);                        // RIFF size
+            int data = bytes.length - 14 - 4;                // "data" id: 14 data bytes and its size field before them
+            assertThat(new String(bytes, data - 4, 4, StandardCharsets.US_ASCII)).isEqualTo("data");
+            b.putInt(data, placeholder);                     // data size
+            Audio a = read("pipe" + placeholder + ".wav", bytes);
+            assertThat(a.sampleRate()).isEqualTo(8000);
+            // 14 bytes = 3 whole stereo frames and half a frame, which is dropped; frames are averaged to mono
+            assertThat(a.samples()).containsExactly(0f, 0f, -0.5f / 32768f);
+        }
+    }
+
+    @Test
     void pcm16RoundTripIsExactForMultiplesOfOneOver32768AndHeaderIsCanonical() throws Exception {
         float[] x = new float[1000];
         for (int i = 0; i < x.length; i++) {
