@@ -46,6 +46,8 @@ final class AudioTraining {
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         c.save(tokenizer);
 
+        AudioEval.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, c.sampleRate),
+                AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
         AudioFolderDataset test = Data.openAudio(c.data, Split.TEST, c.sampleRate);
         AudioEval.Result eval = AudioEval.evaluate(tokenizer, test, AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
         Path wav = siblingWav(c.out);
@@ -71,11 +73,13 @@ final class AudioTraining {
         m.put("final_train_loss", Json.round(progress.lastLoss, 6));
         m.put("codes_reseeded", progress.reseeded);
         m.put("resident_memory", progress.memory());
+        m.put("validation", AudioEval.json(validationEval));
         m.put("test", AudioEval.json(eval));
         m.put("model", c.out.toString());
         m.put("reconstruction", wav.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.1f s of audio per second (compute only), final loss %.5f%n",
                 qc.describe(), c.steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss)
+                + "validation: " + AudioEval.human(validationEval) + "\n"
                 + "test: " + AudioEval.human(eval) + "\n"
                 + "model: " + c.out + "   reconstruction of " + test.files().get(0).getFileName() + ": " + wav;
         return new TrainCommand.Summary(m, human);

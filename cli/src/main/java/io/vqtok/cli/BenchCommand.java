@@ -34,7 +34,7 @@ final class BenchCommand implements Runnable {
      * same data, autoencoder, steps and seed, once per codebook size, and writes one table as JSON and Markdown.
      */
     @Command(name = "quantizers", mixinStandardHelpOptions = true,
-            description = "Train each quantizer with its defaults (same model, data, steps, seed) and tabulate test metrics.")
+            description = "Train each quantizer with its defaults (same model, data, steps, seed) and tabulate validation (or test) metrics.")
     static final class Quantizers implements Callable<Integer> {
         @Option(names = "--quantizers", split = ",", paramLabel = "NAMES",
                 defaultValue = "vq,rotation,ema,cvq,simvq,sinkhorn,fsq,lfq,ibq,rvq",
@@ -54,8 +54,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--data", defaultValue = "fashion-mnist", description = "training and test data (default: ${DEFAULT-VALUE})")
         String data;
 
-        @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N test images only (default: all)")
+        @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N images only (default: all)")
         int evalLimit;
+
+        @Option(names = "--split", defaultValue = "validation",
+                description = "the split tabulated: validation (for choosing settings) or test (final figures) (default: ${DEFAULT-VALUE})")
+        String split;
 
         @Option(names = "--out-dir", defaultValue = "bench", description = "where models, PNGs and the tables go (default: ${DEFAULT-VALUE})")
         Path outDir;
@@ -72,6 +76,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (!split.equals("validation") && !split.equals("test"))
+                throw new IllegalArgumentException("--split must be validation or test, got " + split);
             for (String q : quantizers)
                 if (!QuantizerOptions.NAMES.contains(q.toLowerCase(Locale.ROOT)))
                     throw new IllegalArgumentException("unknown quantizer '" + q + "'; expected some of " + String.join(", ", QuantizerOptions.NAMES));
@@ -89,7 +95,7 @@ final class BenchCommand implements Runnable {
                     writeTables(rows);
                 }
             }
-            String table = markdownTable(rows);
+            String table = markdownTable(rows, split);
             System.out.println(table);
             if (markdown != null) replaceSection(markdown, name, table);
             return rows.stream().anyMatch(r -> r.containsKey("error")) ? 1 : 0;
@@ -136,9 +142,9 @@ final class BenchCommand implements Runnable {
             return m;
         }
 
-        private static String summary(Map<String, Object> m) {
-            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) m.get("test");
-            return String.format(Locale.ROOT, "test MSE %.5f, utilization %.3f, perplexity %.1f, %.0f img/s",
+        private String summary(Map<String, Object> m) {
+            @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) m.get(split);
+            return String.format(Locale.ROOT, split + " MSE %.5f, utilization %.3f, perplexity %.1f, %.0f img/s",
                     ((Number) t.get("mse")).doubleValue(), ((Number) t.get("utilization")).doubleValue(),
                     ((Number) t.get("perplexity")).doubleValue(), ((Number) m.get("train_img_per_s")).doubleValue());
         }
@@ -150,16 +156,17 @@ final class BenchCommand implements Runnable {
             doc.put("steps", steps);
             doc.put("seed", seed);
             doc.put("data", data);
+            doc.put("split", split);
             doc.put("runs", rows);
             AtomicFiles.write(outDir.resolve(name + ".json"), out -> mapper.writeValue(new NonClosing(out), doc));
-            byte[] md = (markdownTable(rows) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] md = (markdownTable(rows, split) + "\n").getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(outDir.resolve(name + ".md"), out -> out.write(md));
         }
 
         /** The rows as a Markdown table. */
-        static String markdownTable(List<Map<String, Object>> rows) {
+        static String markdownTable(List<Map<String, Object>> rows, String split) {
             StringBuilder sb = new StringBuilder();
-            sb.append("| quantizer | config | K | steps | train img/s | test MSE | PSNR dB | utilization | perplexity | dead codes |\n");
+            sb.append("| quantizer | config | K | steps | train img/s | " + split + " MSE | PSNR dB | utilization | perplexity | dead codes |\n");
             sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> r : rows) {
                 if (r.containsKey("error")) {
@@ -167,7 +174,7 @@ final class BenchCommand implements Runnable {
                             String.valueOf(r.get("error")).replace("|", "/"), r.getOrDefault("codebook_size", ""), r.get("steps")));
                     continue;
                 }
-                @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) r.get("test");
+                @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) r.get(split);
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.5f | %.2f | %.3f | %.1f | %s |%n",
                         r.get("quantizer"), r.get("config"), r.get("codebook_size"), r.get("steps"),
                         ((Number) r.get("train_img_per_s")).doubleValue(), ((Number) t.get("mse")).doubleValue(),

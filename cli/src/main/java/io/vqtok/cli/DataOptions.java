@@ -13,7 +13,7 @@ final class DataOptions {
             description = "fashion-mnist | IDX directory | image folder | speech | audio folder (default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--split", defaultValue = "test", description = "train | test (default: ${DEFAULT-VALUE})")
+    @Option(names = "--split", defaultValue = "test", description = "train | validation (the last twelfth of the training data) | test (default: ${DEFAULT-VALUE})")
     String split;
 
     @Option(names = "--limit", defaultValue = "0", description = "use the first N images or files only (default: all)")

@@ -32,7 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code vqtok train}: trains a tokenizer, checkpoints it, then reports test-set metrics. */
+/** {@code vqtok train}: trains a tokenizer on the training split, checkpoints it, then reports validation and test metrics. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an image or audio tokenizer.")
 final class TrainCommand implements Callable<Integer> {
     /** Steps excluded from the throughput figure (graph building, JIT warm-up). */
@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run saved in <out>.ckpt (the same flags; --steps may grow); starts afresh when there is none")
     boolean resume;
 
-    @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N test images only (default: all)")
+    @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate on the first N validation and test images only (default: all)")
     int evalLimit;
 
     @Option(names = "--recon-png", description = "PNG of test images (top) and reconstructions (bottom) (default: <out>.png)")
@@ -138,6 +138,8 @@ final class TrainCommand implements Callable<Integer> {
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         save(tokenizer);
 
+        ImageDataset validation = Data.open(data, Split.VALIDATION, train.channels());
+        EvalResult validationEval = Evaluator.evaluate(tokenizer, Data.inOrder(validation, ImageTokenizer.INFERENCE_BATCH, evalLimit));
         ImageDataset test = Data.open(data, Split.TEST, train.channels());
         EvalResult eval = Evaluator.evaluate(tokenizer, Data.inOrder(test, ImageTokenizer.INFERENCE_BATCH, evalLimit));
         double encodeRate = encodeThroughput(tokenizer, test, evalLimit);
@@ -158,12 +160,14 @@ final class TrainCommand implements Callable<Integer> {
         m.put("final_train_loss", Json.round(progress.lastLoss, 6));
         m.put("codes_reseeded", progress.reseeded);
         m.put("resident_memory", progress.memory());
+        m.put("validation", Json.eval(validationEval));
         m.put("test", Json.eval(eval));
         m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
         m.put("reconstructions", png.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
                 qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded)
+                + "validation: " + Json.human(validationEval) + "\n"
                 + "test: " + Json.human(eval) + "\n"
                 + String.format("encoding: %.0f img/s%n", encodeRate)
                 + "model: " + out + "   reconstructions: " + png;
