@@ -33,7 +33,7 @@ class AudioTokenizerTest {
     }
 
     /** Tones with random pitch and amplitude, [n, 1, 1, length]. */
-    private static INDArray tones(int n, int length, long seed) {
+    static INDArray tones(int n, int length, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * length];
         for (int i = 0; i < n; i++) {

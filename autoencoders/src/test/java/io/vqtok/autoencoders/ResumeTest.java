@@ -69,6 +69,25 @@ class ResumeTest {
     }
 
     @Test
+    void resumedAudioRunWithSpectralLossAndReseedingEqualsTheUninterruptedRun(@TempDir Path dir) throws IOException {
+        AudioAutoencoderConfig small = new AudioAutoencoderConfig(8000, 2048, 4, new int[]{4, 8}, 1, 8);
+        TokenizerConfig config = new TokenizerConfig(small, new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8)
+                .withInit(CodebookInit.DATA).withReseed(new ReseedConfig(0.5, 0.9, 2)), 2));
+        TrainConfig train = new TrainConfig(8, 4, 3e-3, 5, 3, 1.0, 2);
+        TrainingBatches tones = TrainingBatches.byStep("tones", step -> AudioTokenizerTest.tones(4, 2048, 40 + step));
+        TokenizerTrainer straight = new TokenizerTrainer(AudioTokenizer.create(config, 5), train);
+        straight.train(tones, r -> { });
+        Path ckpt = dir.resolve("a.ckpt");
+        new TokenizerTrainer(AudioTokenizer.create(config, 5), new TrainConfig(5, 4, 3e-3, 5, 3, 1.0, 2)).train(tones, r -> { }, ckpt);
+        TokenizerTrainer resumed = TokenizerTrainer.resume(ckpt, config, train, "tones");
+        assertThat(resumed.step()).isEqualTo(5);   // the last step is always checkpointed
+        resumed.train(tones, r -> { });
+        Map<String, INDArray> a = straight.tokenizer().state(), b = resumed.tokenizer().state();
+        for (String name : a.keySet())
+            assertThat(b.get(name).data().asFloat()).as(name).containsExactly(a.get(name).data().asFloat());
+    }
+
+    @Test
     void checkpointsRotateAndKeepTheConfiguredNumber(@TempDir Path dir) throws IOException {
         TokenizerConfig config = new TokenizerConfig(SMALL, VectorQuantizerConfig.of(16, 8));
         Path ckpt = dir.resolve("m.vqt.ckpt");

@@ -200,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
                 return t;
             }
             if (resume) System.err.printf("vqtok train: no checkpoint at %s; starting at step 0%n", checkpoint());
-            else if (latest.isPresent())
+            else if (latest.isPresent() && checkpointEvery > 0)   // the run would overwrite it
                 throw new IllegalArgumentException("a checkpoint of an earlier run exists at " + latest.get()
                         + "; pass --resume to continue it, or delete " + checkpoint() + "* to start over");
             return new TokenizerTrainer(fresh.get(), tc);
