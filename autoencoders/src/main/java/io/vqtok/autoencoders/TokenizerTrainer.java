@@ -163,7 +163,7 @@ public final class TokenizerTrainer {
      * what its state update needs (nothing when the quantizer assigns inside the graph).
      */
     private StepContext prepare(INDArray images) {
-        StepContext context = new StepContext();
+        StepContext context = new StepContext(step + 1);
         Quantizer q = tokenizer.quantizer();
         if (q.assignsOutsideGraph()) q.prepare(tokenizer.latentRows(images), context);
         return context;

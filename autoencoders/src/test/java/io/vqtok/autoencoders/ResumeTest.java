@@ -32,7 +32,7 @@ class ResumeTest {
                 EmaQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA).withReseed(new ReseedConfig(0.5, 0.9, 2)),
                 VectorQuantizerConfig.of(32, 8).withClustering(ClusteredCodebookConfig.of(ClusteredCodebookConfig.Anchor.PROBRANDOM)),
                 new ResidualQuantizerConfig(VectorQuantizerConfig.of(16, 8), 3).withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 0.5),
-                new SinkhornConfig(32, 8, 0.25, CodebookInit.DATA, 10, 5, true));
+                new SinkhornConfig(32, 8, 0.25, CodebookInit.DATA, 10, 5, true, false));
     }
 
     private static TrainingBatches data() {

@@ -3,10 +3,13 @@ package io.vqtok.codebook;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.CumSum;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.SplittableRandom;
 
 /**
  * Optimal-transport assignment of N vectors to K codes with uniform marginals, by Sinkhorn iterations
@@ -96,6 +99,15 @@ public final class SinkhornAssignment {
      * distances are computed into a kernel buffer kept between calls, with no other N×K array.
      */
     public int[] assign(INDArray z, INDArray codes) {
+        return assign(z, codes, null);
+    }
+
+    /**
+     * As {@link #assign(INDArray, INDArray)}, but with a generator each row's code is drawn from its row of the plan
+     * (probability Q_nk / Σ_k Q_nk: OptVQ's {@code use_prob}), so that every code is assigned its share of the batch in
+     * expectation; without one (null), the row's argmax.
+     */
+    public int[] assign(INDArray z, INDArray codes, SplittableRandom random) {
         if (z.rank() != 2 || codes.rank() != 2 || z.size(1) != codes.size(1))
             throw new IllegalArgumentException("expected z [N, D] and codes [K, D], got z " + java.util.Arrays.toString(z.shape())
                     + " and codes " + java.util.Arrays.toString(codes.shape()));
@@ -110,7 +122,8 @@ public final class SinkhornAssignment {
         INDArray left = Nd4j.hstack(zf, zf.mul(zf).sum(true, 1), Nd4j.ones(DataType.FLOAT, n, 1));
         INDArray right = Nd4j.hstack(e.mul(-2.0), Nd4j.ones(DataType.FLOAT, k, 1), e.mul(e).sum(true, 1));
         Nd4j.gemm(left, right, kernel, false, true, 1.0, 0.0);
-        return argmax(iterate(kernel));
+        Scaled s = iterate(kernel);
+        return random == null ? argmax(s) : draw(s, random);
     }
 
     /** Turns squared distances {@code [N, K]} (overwritten) into the stabilised kernel and runs the scalings. */
@@ -162,6 +175,47 @@ public final class SinkhornAssignment {
         long[] v = best.toLongVector();
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
+        return out;
+    }
+
+    /**
+     * One code per row drawn with probability P_nk·v_k / Σ_k P_nk·v_k (u_n cancels), by inverse transform sampling on
+     * the row's cumulative sums; overwrites the kernel. A row whose weights underflowed entirely takes its argmax.
+     */
+    private static int[] draw(Scaled s, SplittableRandom random) {
+        INDArray weighted = s.kernel().muliRowVector(s.v());
+        long n = weighted.size(0), k = weighted.size(1);
+        Nd4j.exec(new CumSum(weighted, weighted, false, false, 1));
+        int[] out = new int[(int) n];
+        for (int r = 0; r < n; r++) {
+            double total = weighted.getDouble(r, k - 1);
+            if (!(total > 0) || !Double.isFinite(total)) {
+                out[r] = -1;
+                continue;
+            }
+            double target = random.nextDouble() * total;
+            int lo = 0, hi = (int) k - 1;   // the first column whose cumulative sum exceeds the target
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (weighted.getDouble(r, mid) > target) hi = mid;
+                else lo = mid + 1;
+            }
+            out[r] = lo;
+        }
+        for (int r = 0; r < n; r++) {
+            if (out[r] >= 0) continue;
+            // no weight to draw from (underflow): the column with the largest increment of the cumulative sums
+            double best = Double.NEGATIVE_INFINITY, previous = 0;
+            for (int c = 0; c < k; c++) {
+                double v = weighted.getDouble(r, c), step = v - previous;
+                previous = v;
+                if (step > best) {
+                    best = step;
+                    out[r] = c;
+                }
+            }
+            if (out[r] < 0) out[r] = 0;
+        }
         return out;
     }
 

@@ -186,4 +186,38 @@ class LargeCodebookTest {
         double before = first.sum(0).subi(1.0 / k).amaxNumber().doubleValue(), after = second.sum(0).subi(1.0 / k).amaxNumber().doubleValue();
         assertThat(after).isLessThan(before);
     }
+
+    @Test
+    void drawnCodesFollowThePlanRowsAndGiveEveryCodeItsShare() {
+        // 6 vectors, 5 codes; each draw of a row must land on code j with probability plan[i][j] / Σ_j plan[i][j]
+        SplittableRandom r = new SplittableRandom(12);
+        int n = 6, k = 5;
+        float[][] z = gaussian(r, n, 2), codes = gaussian(r, k, 2);
+        double[][] squared = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
+        SinkhornAssignment sinkhorn = new SinkhornAssignment(2, 50);
+        double[][] plan = logDomainPlan(squared, 2, 50);
+        int draws = 20000;
+        int[][] counts = new int[n][k];
+        for (int t = 0; t < draws; t++) {
+            int[] drawn = sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, t));
+            for (int i = 0; i < n; i++) counts[i][drawn[i]]++;
+        }
+        double[] columnShare = new double[k];
+        for (int i = 0; i < n; i++) {
+            double rowMass = 0;
+            for (int j = 0; j < k; j++) rowMass += plan[i][j];
+            for (int j = 0; j < k; j++) {
+                double p = plan[i][j] / rowMass;
+                // within 5 standard deviations of the binomial count
+                assertThat((double) counts[i][j]).as("row %d code %d", i, j).isCloseTo(p * draws, within(5 * Math.sqrt(draws * p * (1 - p)) + 1));
+                columnShare[j] += counts[i][j] / (double) (draws * n);
+            }
+        }
+        // balanced plan: every code receives ~1/K of the rows in expectation
+        for (int j = 0; j < k; j++) assertThat(columnShare[j]).as("share of code %d", j).isCloseTo(1.0 / k, within(0.01));
+        // the same generator state draws the same codes
+        assertThat(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)))
+                .containsExactly(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)));
+    }
 }

@@ -17,9 +17,12 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param warmStart    start each step's scalings from the previous step's column scaling (see {@link
  *                     io.vqtok.codebook.SinkhornAssignment#SinkhornAssignment(double, int, boolean)}); false in saved
  *                     models that predate it
+ * @param argmax       assign each row to the argmax of its plan row instead of drawing it from the row (OptVQ's
+ *                     {@code use_prob}; drawing is the default: a code's 1/K share of the plan is what it is assigned in
+ *                     expectation, where the argmax leaves codes that are nobody's largest share unassigned)
  */
 public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookInit init, double epsilon, int iterations,
-                             boolean warmStart)
+                             boolean warmStart, boolean argmax)
         implements QuantizerConfig {
     public SinkhornConfig {
         require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
@@ -30,9 +33,9 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
         require(iterations >= 1 && iterations <= 1000, "Sinkhorn iterations must be in [1, 1000], got " + iterations);
     }
 
-    /** Each step starts cold. */
+    /** Each step starts cold; codes drawn from the plan. */
     public SinkhornConfig(int codebookSize, int dim, double beta, CodebookInit init, double epsilon, int iterations) {
-        this(codebookSize, dim, beta, init, epsilon, iterations, false);
+        this(codebookSize, dim, beta, init, epsilon, iterations, false, false);
     }
 
     /** β = 0.25, uniform init, ε = 10, 5 iterations, each step cold. */
@@ -47,7 +50,7 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
 
     @Override
     public SinkhornConfig withDim(int d) {
-        return new SinkhornConfig(codebookSize, d, beta, init, epsilon, iterations, warmStart);
+        return new SinkhornConfig(codebookSize, d, beta, init, epsilon, iterations, warmStart, argmax);
     }
 
     @Override
@@ -58,6 +61,6 @@ public record SinkhornConfig(int codebookSize, int dim, double beta, CodebookIni
     @Override
     public String describe() {
         return "sinkhorn K=" + codebookSize + " D=" + dim + " beta=" + beta + " eps=" + epsilon + " iters=" + iterations
-                + " init=" + init.name().toLowerCase() + (warmStart ? " warm-start" : "");
+                + " init=" + init.name().toLowerCase() + (warmStart ? " warm-start" : "") + (argmax ? " argmax" : "");
     }
 }

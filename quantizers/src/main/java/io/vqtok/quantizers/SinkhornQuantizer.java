@@ -1,6 +1,7 @@
 package io.vqtok.quantizers;
 
 import io.vqtok.codebook.SinkhornAssignment;
+import io.vqtok.codebook.StepRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,22 +13,30 @@ import java.util.Map;
  * Optimal Transport"): every code receives its share of the batch, so none dies.
  *
  * <p>Euclidean cost ‖z − e‖ {@code [N, K]}, normalised over the whole matrix ((A − mean)/std, then minus its min),
- * Q = exp(−ε·A), {@code iterations} Sinkhorn scalings to uniform marginals, assignment argmax_k Q_nk
+ * Q = exp(−ε·A), {@code iterations} Sinkhorn scalings to uniform marginals, each row's code drawn from its row of Q
+ * (OptVQ's default; or argmax_k Q_nk)
  * (see {@link SinkhornAssignment}, stabilised so that codes far from the batch still get mass), computed outside the
  * graph and fed to it. Inference uses plain nearest neighbour, since the plan depends on the batch. Straight-through estimator and loss terms as in {@link VectorQuantizer}.
  */
 public final class SinkhornQuantizer extends VectorQuantizer {
     private final SinkhornAssignment sinkhorn;
+    private final boolean argmax;
+    private final long drawSeed;
 
     public SinkhornQuantizer(SinkhornConfig config, String prefix, long seed) {
         super(config.base(), config, prefix, seed);
         this.sinkhorn = new SinkhornAssignment(config.epsilon(), config.iterations(), config.warmStart());
+        this.argmax = config.argmax();
+        this.drawSeed = seed ^ 0x0b7aL;
     }
 
-    /** The row-wise argmax of the stabilised transport plan between the batch and the codes (outside the graph). */
+    /**
+     * Each row's code drawn from its row of the stabilised transport plan between the batch and the codes (outside the
+     * graph), with the generator of the step; or the row's argmax when so configured.
+     */
     @Override
-    protected int[] trainingAssignment(INDArray x, INDArray codes) {
-        return sinkhorn.assign(x, codes);
+    protected int[] trainingAssignment(INDArray x, INDArray codes, long step) {
+        return sinkhorn.assign(x, codes, argmax ? null : StepRandom.of(drawSeed, step));
     }
 
     private String dualName() {

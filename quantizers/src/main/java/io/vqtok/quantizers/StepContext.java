@@ -18,11 +18,27 @@ import java.util.Map;
  * once per application, in the order of its applications in the graph.
  */
 public final class StepContext {
+    private final long step;
     private final Map<String, INDArray> placeholders = new LinkedHashMap<>();
     private final Map<Quantizer, List<Observation>> observations = new IdentityHashMap<>();
 
     /** One application of a quantizer: its input rows z {@code [N, D]} (as quantized, e.g. l2-normalised) and their codes. */
     public record Observation(INDArray z, int[] indices) {
+    }
+
+    /** A context for optimizer step {@code step} (1-based; 0 outside training): random draws of the step are keyed by it. */
+    public StepContext(long step) {
+        this.step = step;
+    }
+
+    /** A context outside training (step 0). */
+    public StepContext() {
+        this(0);
+    }
+
+    /** The optimizer step this context prepares (1-based; 0 outside training). */
+    public long step() {
+        return step;
     }
 
     /** Feeds a graph placeholder. */

@@ -94,7 +94,7 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
     public INDArray prepare(INDArray z, StepContext step) {
         INDArray x = z.castTo(DataType.FLOAT);
         if (settings.cosine()) x = Distances.normalizeRows(x);
-        int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codebook) : codebook);
+        int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codebook) : codebook, step.step());
         INDArray fed = GraphOps.feedAssignment(step, this, x, idx);
         int application = step.applications(this) - 1;
         Assignments assigned = Assignments.of(x, idx, codebookSize());       // for the codebook loss
@@ -103,8 +103,11 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
         return fed.reshape(idx.length, 1);
     }
 
-    /** The codes assigned during training to the rows of x {@code [N, D]} (normalised for cosine codes): nearest neighbours here. */
-    protected int[] trainingAssignment(INDArray x, INDArray codes) {
+    /**
+     * The codes assigned in training step {@code step} to the rows of x {@code [N, D]} (normalised for cosine codes):
+     * nearest neighbours here.
+     */
+    protected int[] trainingAssignment(INDArray x, INDArray codes, long step) {
         return Distances.nearestIndices(x, codes);
     }
 
