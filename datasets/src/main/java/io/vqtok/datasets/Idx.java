@@ -190,7 +190,8 @@ final class Idx {
     static DatasetException readFailure(Path file, IOException e) {
         if (e instanceof NoSuchFileException) return new DatasetNotFoundException(file + ": no such file", e);
         if (e instanceof EOFException || e instanceof ZipException)
-            return new DatasetException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+            return new DatasetException(file + ": corrupt or truncated gzip data ("
+                    + (e.getMessage() != null ? e.getMessage() : "unexpected end of file") + ")", e);
         return new DatasetException(file + ": cannot read (" + e + ")", e);
     }
 

@@ -117,10 +117,16 @@ public record NpyArray(String dtype, int[] shape, Object data) {
                     out[i] = Math.toIntExact(Integer.toUnsignedLong(d[i]));
                 }
             }
-            case I8, U8 -> {
+            case I8 -> {
                 long[] d = (long[]) data;
                 for (int i = 0; i < n; i++) {
-                    if (d[i] < 0 && Npy.Kind.of(dtype) == Npy.Kind.U8) {
+                    out[i] = Math.toIntExact(d[i]);
+                }
+            }
+            case U8 -> {
+                long[] d = (long[]) data;
+                for (int i = 0; i < n; i++) {
+                    if (d[i] < 0) { // 2^63 or more
                         throw new ArithmeticException("u8 value " + Long.toUnsignedString(d[i]) + " overflows int");
                     }
                     out[i] = Math.toIntExact(d[i]);

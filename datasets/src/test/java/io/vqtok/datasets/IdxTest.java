@@ -185,4 +185,43 @@ class IdxTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("bad magic 0x00000803, expected 0x00000801 (IDX unsigned-byte labels)");
     }
+
+    @Test
+    void lyingSizesFailBeforeAnythingIsAllocatedForThem() throws Exception {
+        byte[] small = Fixtures.idxImages(3, 2, 2);
+        // sizes whose product overflows a long: 2^31-1 cubed
+        byte[] overflow = small.clone();
+        ByteBuffer.wrap(overflow).putInt(4, Integer.MAX_VALUE).putInt(8, Integer.MAX_VALUE).putInt(12, Integer.MAX_VALUE);
+        Path f = Fixtures.write(dir.resolve("overflow"), overflow);
+        assertThatThrownBy(() -> IdxImages.read(f)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("overflow: sizes 2147483647x2147483647x2147483647 give over 2^63 bytes of data");
+        // a raw file claiming 2 GB: its length is checked before the payload is read
+        byte[] big = small.clone();
+        ByteBuffer.wrap(big).putInt(4, 7).putInt(8, 17000).putInt(12, 17000);
+        Path raw = Fixtures.write(dir.resolve("big"), big);
+        assertThatThrownBy(() -> IdxImages.read(raw)).isInstanceOf(DatasetException.class)
+                .hasMessage(raw + ": truncated: expected 2023000000 bytes of data after the 16-byte header (sizes"
+                        + " 7x17000x17000), found 12");
+        // the same header gzip-compressed: read in pieces that grow with the data, so it fails with "truncated" too
+        Path gz = Fixtures.write(dir.resolve("big.gz"), Fixtures.gzip(big));
+        assertThatThrownBy(() -> IdxImages.read(gz)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("big.gz: truncated: expected 2023000000 bytes").hasMessageContaining("found 12");
+        assertThatThrownBy(() -> IdxImages.read(gz, Split.VALIDATION)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("found 12");
+        // streamed: images over 2^24 pixels are refused at open; a gzip file's short payload when it is read
+        byte[] wide = small.clone();
+        ByteBuffer.wrap(wide).putInt(4, 1).putInt(8, 4097).putInt(12, 4096);
+        Path w = Fixtures.write(dir.resolve("wide.gz"), Fixtures.gzip(wide));
+        assertThatThrownBy(() -> IdxImageStream.open(w)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("wide.gz: images of 4097x4096 pixels are too large");
+        byte[] many = small.clone();
+        ByteBuffer.wrap(many).putInt(4, 1_000_000).putInt(8, 64).putInt(12, 64);
+        Path m = Fixtures.write(dir.resolve("many.gz"), Fixtures.gzip(many));
+        try (IdxImageStream s = IdxImageStream.open(m)) {
+            assertThat(s.size()).isEqualTo(1_000_000);
+            float[] dst = new float[s.imageSize()];
+            assertThatThrownBy(() -> s.copyImage(0, dst, 0)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("many.gz: truncated: image 0 of 1000000 ends after 12 of its 4096 bytes");
+        }
+    }
 }

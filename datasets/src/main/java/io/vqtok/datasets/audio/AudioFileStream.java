@@ -72,7 +72,10 @@ public final class AudioFileStream {
         return files.size();
     }
 
-    /** @return where the files are from and which split, e.g. {@code "audio folder D/train, train (first 11 of train) (11 files, streamed)"} */
+    /**
+     * @return where the files are from and which split, e.g.
+     *         {@code "audio folder D/train, train (first 11 of train) (11 files, streamed)"}
+     */
     public String description() {
         return "audio folder " + root + (slice == null ? "" : ", " + slice.describe()) + " (" + files.size()
                 + " files, streamed)";
