@@ -98,8 +98,9 @@ class AudioCliTest {
         Files.createDirectories(broken.resolve("train"));
         Files.createDirectories(broken.resolve("test"));
         Files.writeString(broken.resolve("train/bad.wav"), "RIFF but not really");
+        Files.writeString(broken.resolve("train/worse.wav"), "RIFF not either");   // two files: enough to carve a validation split
         CliTest.Run corrupt = vqtok("train", "--data", broken.toString(), "--quantizer", "vq", "--steps", "1", "--out", dir.resolve("b.vqt").toString());
-        assertThat(corrupt.code()).isNotZero();
+        assertThat(corrupt.code()).isEqualTo(2);
         assertThat(corrupt.err()).contains("bad.wav").doesNotContain("\tat ");
         assertThat(dir.resolve("b.vqt")).doesNotExist();
 
