@@ -197,7 +197,7 @@ class LargeCodebookTest {
         for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
         SinkhornAssignment sinkhorn = new SinkhornAssignment(2, 50);
         double[][] plan = logDomainPlan(squared, 2, 50);
-        int draws = 20000;
+        int draws = 1000;
         int[][] counts = new int[n][k];
         for (int t = 0; t < draws; t++) {
             int[] drawn = sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, t));
@@ -215,7 +215,7 @@ class LargeCodebookTest {
             }
         }
         // balanced plan: every code receives ~1/K of the rows in expectation
-        for (int j = 0; j < k; j++) assertThat(columnShare[j]).as("share of code %d", j).isCloseTo(1.0 / k, within(0.01));
+        for (int j = 0; j < k; j++) assertThat(columnShare[j]).as("share of code %d", j).isCloseTo(1.0 / k, within(0.03));
         // the same generator state draws the same codes
         assertThat(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)))
                 .containsExactly(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)));
