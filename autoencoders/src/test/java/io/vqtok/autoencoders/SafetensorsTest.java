@@ -140,6 +140,7 @@ class SafetensorsTest {
             assertThat(back.provenance()).isEqualTo(t.provenance());
             assertThat(back.config().quantizer().describe()).isEqualTo(q.describe());
             int[] codes = t.encode(images).reshape(-1).toIntVector();
+            assertThat(java.util.Arrays.stream(codes).distinct().count()).as(q.describe() + ": distinct codes").isGreaterThan(2);
             assertThat(((ImageTokenizer) back).encode(images).reshape(-1).toIntVector()).as(q.describe()).containsExactly(codes);
             // the way back to a .vqt
             Path vqt = dir.resolve("m" + k + ".vqt");
@@ -162,6 +163,7 @@ class SafetensorsTest {
         float[] wave = AudioTokenizerTest.tones(1, 4000, 3).data().asFloat();
         int[] codes = t.encode(wave).reshape(-1).toIntVector();
         assertThat(codes).hasSize(4000 / 32 * 2);
+        assertThat(java.util.Arrays.stream(codes).distinct().count()).as("distinct codes").isGreaterThan(2);
         assertThat(((AudioTokenizer) back).encode(wave).reshape(-1).toIntVector()).containsExactly(codes);
     }
 
