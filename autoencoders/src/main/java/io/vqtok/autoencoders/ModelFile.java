@@ -237,7 +237,8 @@ public final class ModelFile {
         return leaf.endsWith(".npy") ? leaf.length() > 4 : !folder.equals(ARRAYS) && leaf.endsWith(".json");
     }
 
-    private static String printable(String s) {
+    /** At most 120 characters of {@code s}, non-printable ones as '?': names from a hostile file, safe in a message. */
+    static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && i < 120; i++) {
             char c = s.charAt(i);

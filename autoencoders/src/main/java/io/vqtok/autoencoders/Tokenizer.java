@@ -107,7 +107,8 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
         return new Loaded(made[0], a);
     }
 
-    private static Tokenizer create(Path file, TokenizerConfig config, long seed) {
+    /** Builds the tokenizer a model file's config describes; a configuration that cannot be built is a ModelFormatException. */
+    static Tokenizer create(Path file, TokenizerConfig config, long seed) {
         try {
             return config.autoencoder() instanceof AudioAutoencoderConfig ? new AudioTokenizer(config, seed) : new ImageTokenizer(config, seed);
         } catch (RuntimeException e) {
