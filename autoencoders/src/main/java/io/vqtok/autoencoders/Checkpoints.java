@@ -69,7 +69,7 @@ final class Checkpoints {
         try {
             saved = ModelFile.JSON.treeToValue(training.get("train"), TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException(file + ": invalid train config in " + TRAINING + ": " + e.getMessage(), e);
+            throw new ModelFormatException(file + ": invalid train config in " + TRAINING + ": " + ModelFile.rootMessage(e), e);
         }
         List<String> diff = new ArrayList<>();
         differences("", ModelFile.JSON.valueToTree(a.contents().config()), ModelFile.JSON.valueToTree(expected), diff);

@@ -410,10 +410,14 @@ public final class ModelFile {
         return r;
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message on one line (Jackson's own message, without its source location). */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
-        return t.getMessage();
+        String m = t instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : t.getMessage();
+        if (m == null) return t.getClass().getSimpleName();
+        int newline = m.indexOf('\n');
+        return newline < 0 ? m : m.substring(0, newline);
     }
 
     static Map<String, String> environment() {
