@@ -82,8 +82,8 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-warm-start", description = "sinkhorn: start each step from the previous step's column scaling")
     boolean sinkhornWarmStart;
 
-    @Option(names = "--sinkhorn-argmax", description = "sinkhorn: assign each vector to its plan row's argmax instead of drawing from the row (OptVQ's use_prob=False)")
-    boolean sinkhornArgmax;
+    @Option(names = "--sinkhorn-draw", description = "sinkhorn: draw each vector's code from its plan row (OptVQ's use_prob) instead of the row's argmax")
+    boolean sinkhornDraw;
 
     @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
     int sinkhornIters;
@@ -192,7 +192,7 @@ public final class QuantizerOptions {
                         beta == null ? d.commitment() : beta, inverseTemperature == null ? d.inverseTemperature() : inverseTemperature);
             }
             case "sinkhorn" -> {
-                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters, sinkhornWarmStart, sinkhornArgmax);
+                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters, sinkhornWarmStart, sinkhornDraw);
             }
             case "simvq" -> {
                 VectorQuantizerConfig.Estimator est = switch (estimator == null ? "ste" : estimator.toLowerCase(Locale.ROOT)) {

@@ -13,30 +13,30 @@ import java.util.Map;
  * Optimal Transport"): every code receives its share of the batch, so none dies.
  *
  * <p>Euclidean cost ‖z − e‖ {@code [N, K]}, normalised over the whole matrix ((A − mean)/std, then minus its min),
- * Q = exp(−ε·A), {@code iterations} Sinkhorn scalings to uniform marginals, each row's code drawn from its row of Q
- * (OptVQ's default; or argmax_k Q_nk)
+ * Q = exp(−ε·A), {@code iterations} Sinkhorn scalings to uniform marginals, assignment argmax_k Q_nk (or, optionally,
+ * drawn from the row as OptVQ's {@code use_prob} does)
  * (see {@link SinkhornAssignment}, stabilised so that codes far from the batch still get mass), computed outside the
  * graph and fed to it. Inference uses plain nearest neighbour, since the plan depends on the batch. Straight-through estimator and loss terms as in {@link VectorQuantizer}.
  */
 public final class SinkhornQuantizer extends VectorQuantizer {
     private final SinkhornAssignment sinkhorn;
-    private final boolean argmax;
+    private final boolean draw;
     private final long drawSeed;
 
     public SinkhornQuantizer(SinkhornConfig config, String prefix, long seed) {
         super(config.base(), config, prefix, seed);
         this.sinkhorn = new SinkhornAssignment(config.epsilon(), config.iterations(), config.warmStart());
-        this.argmax = config.argmax();
+        this.draw = config.draw();
         this.drawSeed = seed ^ 0x0b7aL;
     }
 
     /**
-     * Each row's code drawn from its row of the stabilised transport plan between the batch and the codes (outside the
-     * graph), with the generator of the step; or the row's argmax when so configured.
+     * The row-wise argmax of the stabilised transport plan between the batch and the codes (outside the graph), or, when
+     * so configured, each row's code drawn from its plan row with the generator of the step.
      */
     @Override
     protected int[] trainingAssignment(INDArray x, INDArray codes, long step) {
-        return sinkhorn.assign(x, codes, argmax ? null : StepRandom.of(drawSeed, step));
+        return sinkhorn.assign(x, codes, draw ? StepRandom.of(drawSeed, step) : null);
     }
 
     private String dualName() {

@@ -48,7 +48,7 @@ class SinkhornQuantizerTest {
     @Test
     void trainingAssignmentIsTheArgmaxOfThePlanAndSpreadsOverCodes() {
         Nd4j.getRandom().setSeed(4);
-        SinkhornQuantizer q = (SinkhornQuantizer) new SinkhornConfig(16, 4, 0.25, CodebookInit.NORMAL, 10, 5, false, true).create("q.", 1);
+        SinkhornQuantizer q = (SinkhornQuantizer) new SinkhornConfig(16, 4, 0.25, CodebookInit.NORMAL, 10, 5).create("q.", 1);
         // a batch crowded around one code: nearest neighbour would use few codes, the plan spreads them
         INDArray z = Nd4j.randn(DataType.FLOAT, 128, 4).muli(0.1).addiRowVector(q.codebook().getRow(0));
         GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, 128, 4));
@@ -63,8 +63,8 @@ class SinkhornQuantizerTest {
         assertThat(r.quantized().equalsWithEps(q.codes(r.indices().castTo(DataType.INT32).reshape(128, 1)), 1e-6)).isTrue();
         assertThat(r.gradParams().get("q.codebook").norm2Number().doubleValue()).isGreaterThan(0);
 
-        // the default draws each row's code from its plan row: with the step's generator, as SinkhornAssignment does
-        SinkhornQuantizer drawing = (SinkhornQuantizer) new SinkhornConfig(16, 4, 0.25, CodebookInit.NORMAL, 10, 5).create("q.", 1);
+        // drawing each row's code from its plan row: with the step's generator, as SinkhornAssignment does
+        SinkhornQuantizer drawing = (SinkhornQuantizer) new SinkhornConfig(16, 4, 0.25, CodebookInit.NORMAL, 10, 5, false, true).create("q.", 1);
         drawing.codebook().assign(q.codebook());
         GraphTestSupport.Result d = GraphTestSupport.run(drawing, z, Nd4j.zeros(DataType.FLOAT, 128, 4));
         int[] drawn = new SinkhornAssignment(10, 5).assign(z, q.codebook(), io.vqtok.codebook.StepRandom.of(1 ^ 0x0b7aL, 0));
