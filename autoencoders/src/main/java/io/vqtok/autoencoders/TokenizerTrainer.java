@@ -196,7 +196,8 @@ public final class TokenizerTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         CodebookUsage usage = new CodebookUsage(tokenizer.quantizer().codebookSize(), tokenizer.quantizer().indexChannels());
         usage.add(idx.castTo(DataType.INT32));
-        return new StepReport(step, loss, recon, terms, usage.meanUtilization(), reseeded, seconds, (int) images.size(0),
+        return new StepReport(step, loss, recon, terms, usage.meanUtilization(), usage.meanPerplexity(), config.learningRate(),
+                reseeded, seconds, (int) images.size(0),
                 org.bytedeco.javacpp.Pointer.physicalBytes());
     }
 

@@ -76,6 +76,7 @@ final class AudioTraining {
         m.put("validation", AudioEval.json(validationEval));
         m.put("test", AudioEval.json(eval));
         m.put("model", c.out.toString());
+        m.put("log", c.log().toString());
         m.put("reconstruction", wav.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.1f s of audio per second (compute only), final loss %.5f%n",
                 qc.describe(), c.steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss)

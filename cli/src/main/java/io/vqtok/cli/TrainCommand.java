@@ -10,6 +10,7 @@ import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.Tokenizer;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainingBatches;
+import io.vqtok.autoencoders.TrainingLog;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.datasets.Batcher;
 import io.vqtok.datasets.ImageDataset;
@@ -164,6 +165,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("test", Json.eval(eval));
         m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
+        m.put("log", log().toString());
         m.put("reconstructions", png.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
                 qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded)
@@ -209,10 +211,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Trains to the last step with checkpoints in {@link #checkpoint()}, reporting progress; a non-finite loss names the last good checkpoint. */
+    /** The per-step log: {@code <out>.log.jsonl}. */
+    Path log() {
+        return out.resolveSibling(out.getFileName() + ".log.jsonl");
+    }
+
+    /**
+     * Trains to the last step with checkpoints in {@link #checkpoint()} and a line per step in {@link #log()}, reporting
+     * progress; a non-finite loss names the last good checkpoint.
+     */
     void train(TokenizerTrainer trainer, TrainingBatches batches, Progress progress) {
-        try {
-            trainer.train(batches, progress::step, checkpointEvery > 0 ? checkpoint() : null);
+        try (TrainingLog log = TrainingLog.open(log(), trainer.step())) {
+            trainer.train(batches, r -> {
+                log.onStep(r);
+                progress.step(r);
+            }, checkpointEvery > 0 ? checkpoint() : null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (NonFiniteLossException e) {
             throw new IllegalStateException(e.getMessage() + (trainer.lastCheckpointStep() > 0 ? "; last good checkpoint (step "
                     + trainer.lastCheckpointStep() + ") kept in " + checkpoint() : "; no checkpoint had been saved"));

@@ -105,6 +105,17 @@ class CliTest {
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(c.err()).contains("resuming from").contains("at step 6");
         assertThat(new ObjectMapper().readTree(c.out().trim()).get("resumed_from_step").asInt()).isEqualTo(6);
+        // the per-step log of the resumed run holds each step once, in order, as the uninterrupted run's does
+        java.util.List<JsonNode> log = io.vqtok.autoencoders.TrainingLog.read(dir.resolve("stopped.vqt.log.jsonl"));
+        assertThat(log.stream().map(n -> n.get("step").asInt()).toList()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        java.util.List<JsonNode> straightLog = io.vqtok.autoencoders.TrainingLog.read(dir.resolve("straight.vqt.log.jsonl"));
+        for (int i = 0; i < 9; i++) {
+            assertThat(log.get(i).get("loss").asDouble()).isEqualTo(straightLog.get(i).get("loss").asDouble());
+            assertThat(log.get(i).get("lr").asDouble()).isEqualTo(2e-3);
+            assertThat(log.get(i).get("batch_utilization").asDouble()).isBetween(0.0, 1.0);
+            assertThat(log.get(i).get("batch_perplexity").asDouble()).isGreaterThanOrEqualTo(1.0);
+            assertThat(log.get(i).has("loss.commitment")).isTrue();
+        }
         var x = io.vqtok.autoencoders.Tokenizer.load(straight).state();
         var y = io.vqtok.autoencoders.Tokenizer.load(stopped).state();
         for (String name : x.keySet())
