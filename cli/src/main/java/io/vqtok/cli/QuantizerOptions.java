@@ -9,6 +9,7 @@ import io.vqtok.quantizers.GroupedQuantizerConfig;
 import io.vqtok.quantizers.IbqConfig;
 import io.vqtok.quantizers.LfqConfig;
 import io.vqtok.quantizers.ProjectedQuantizerConfig;
+import io.vqtok.quantizers.Presets;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
 import io.vqtok.quantizers.SimVqConfig;
@@ -25,12 +26,10 @@ import java.util.Locale;
  */
 public final class QuantizerOptions {
     /** Code dimension SimVQ projects to unless --code-dim says otherwise. */
-    static final int SIMVQ_CODE_DIM = 16;
     /** FSQ levels unless --levels or --codebook-size say otherwise: the paper's preset for about 2^8 codes. */
-    static final int[] FSQ_LEVELS = {8, 6, 5};
 
     /** Quantizer names accepted by {@code --quantizer}. */
-    public static final List<String> NAMES = List.of("vq", "rotation", "ema", "fsq", "simvq", "cvq", "sinkhorn", "lfq", "ibq", "rvq");
+    public static final List<String> NAMES = Presets.NAMES;
 
     @Option(names = "--quantizer", defaultValue = "ema", paramLabel = "NAME",
             description = "vq | rotation | ema | fsq | simvq | cvq | sinkhorn | lfq | ibq | rvq (default: ${DEFAULT-VALUE})")
@@ -76,8 +75,8 @@ public final class QuantizerOptions {
     @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
     boolean cosine;
 
-    @Option(names = "--sinkhorn-eps", defaultValue = "10", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default: ${DEFAULT-VALUE})")
-    double sinkhornEps;
+    @Option(names = "--sinkhorn-eps", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default 10)")
+    Double sinkhornEps;
 
     @Option(names = "--sinkhorn-warm-start", description = "sinkhorn: start each step from the previous step's column scaling")
     boolean sinkhornWarmStart;
@@ -85,8 +84,8 @@ public final class QuantizerOptions {
     @Option(names = "--sinkhorn-draw", description = "sinkhorn: draw each vector's code from its plan row (OptVQ's use_prob) instead of the row's argmax")
     boolean sinkhornDraw;
 
-    @Option(names = "--sinkhorn-iters", defaultValue = "5", paramLabel = "N", description = "sinkhorn: iterations (default: ${DEFAULT-VALUE})")
-    int sinkhornIters;
+    @Option(names = "--sinkhorn-iters", paramLabel = "N", description = "sinkhorn: iterations (default 5)")
+    Integer sinkhornIters;
 
     @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq, ibq: weight of the entropy auxiliary loss (default lfq 0.1, ibq 0.05)")
     Double entropyWeight;
@@ -138,7 +137,7 @@ public final class QuantizerOptions {
                 ResidualQuantizerConfig inner = ((ResidualQuantizerConfig) r.inner()).withDropout(mode, quantizerDropout);
                 return new ProjectedQuantizerConfig(inner, dim);
             }
-            return new ResidualQuantizerConfig(single(s, codebookSize == null ? 256 : codebookSize, true), stages, mode, quantizerDropout,
+            return new ResidualQuantizerConfig(single(s, codebookSize == null ? Presets.RESIDUAL_STAGE_CODEBOOK_SIZE : codebookSize, true), stages, mode, quantizerDropout,
                     sharedCodebook, false);
         }
 
@@ -148,51 +147,56 @@ public final class QuantizerOptions {
         if (codeDim != null && codeDim != 0 && (codeDim < 1 || codeDim >= perGroup))
             throw new IllegalArgumentException("--code-dim must be 0 (none) or in [1, " + (perGroup - 1) + "] (below the dimension each group quantizes), got " + codeDim);
         // SimVQ's best setting on Fashion-MNIST looks up codes in a 16-dimensional projection (BENCHMARKS.md)
-        Integer cd = codeDim != null ? (codeDim == 0 ? null : codeDim) : n.equals("simvq") && perGroup > SIMVQ_CODE_DIM ? Integer.valueOf(SIMVQ_CODE_DIM) : null;
-        QuantizerConfig base = single(n, codebookSize == null ? 512 : codebookSize, false).withDim(cd != null ? cd : perGroup);
+        Integer cd = codeDim != null ? (codeDim == 0 ? null : codeDim) : n.equals("simvq") && perGroup > Presets.SIMVQ_CODE_DIM ? Integer.valueOf(Presets.SIMVQ_CODE_DIM) : null;
+        QuantizerConfig base = single(n, codebookSize == null ? Presets.CODEBOOK_SIZE : codebookSize, false).withDim(cd != null ? cd : perGroup);
         if (cd != null) base = new ProjectedQuantizerConfig(base, perGroup);
         return groups > 1 ? GroupedQuantizerConfig.of(base, dim, groups, sharedCodebook) : base;
     }
 
     private QuantizerConfig single(String n, int k, boolean residualStage) {
-        double b = beta == null ? 0.25 : beta;
         if (cosine && !List.of("vq", "rotation", "cvq", "ema").contains(n))
             throw new IllegalArgumentException("--cosine applies to vq, rotation, cvq and ema, not " + n);
         if (anchor != null && !List.of("cvq", "ema").contains(n))
             throw new IllegalArgumentException("--anchor applies to cvq and ema, not " + n);
         switch (n) {
             case "vq", "rotation" -> {
-                CodebookInit i = init(CodebookInit.UNIFORM);
-                ReseedConfig r = reseed(0);
-                return new VectorQuantizerConfig(k, dim, b, n.equals("rotation") ? VectorQuantizerConfig.Estimator.ROTATION
-                        : VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, i, kmeansIterations, r, ClusteredCodebookConfig.OFF, cosine);
+                VectorQuantizerConfig p = (VectorQuantizerConfig) Presets.single(n, k, dim);
+                return new VectorQuantizerConfig(k, dim, beta == null ? p.beta() : beta, p.estimator(), init(p.init()), kmeansIterations,
+                        reseed(p.reseed()), ClusteredCodebookConfig.OFF, cosine);
             }
             case "ema" -> {
-                ClusteredCodebookConfig c = anchor == null ? ClusteredCodebookConfig.OFF : ClusteredCodebookConfig.of(anchor());
-                return new EmaQuantizerConfig(k, dim, b, decay == null ? 0.99 : decay, 1e-5, init(CodebookInit.DATA), kmeansIterations, reseed(0.03), c, cosine);
+                EmaQuantizerConfig p = Presets.ema(k, dim);
+                ClusteredCodebookConfig c = anchor == null ? p.clustering() : ClusteredCodebookConfig.of(anchor(ClusteredCodebookConfig.Anchor.RANDOM));
+                return new EmaQuantizerConfig(k, dim, beta == null ? p.beta() : beta, decay == null ? p.decay() : decay, p.eps(), init(p.init()),
+                        kmeansIterations, reseed(p.reseed()), c, cosine);
             }
             case "cvq" -> {
-                return new VectorQuantizerConfig(k, dim, b, VectorQuantizerConfig.Estimator.STRAIGHT_THROUGH, init(CodebookInit.UNIFORM), kmeansIterations,
-                        reseed(0), ClusteredCodebookConfig.of(anchor()), cosine);
+                VectorQuantizerConfig p = (VectorQuantizerConfig) Presets.single(n, k, dim);
+                return new VectorQuantizerConfig(k, dim, beta == null ? p.beta() : beta, p.estimator(), init(p.init()), kmeansIterations,
+                        reseed(p.reseed()), ClusteredCodebookConfig.of(anchor(p.clustering().anchor())), cosine);
             }
             case "ibq" -> {
                 // the official IBQ recipe (Shi et al. 2024, its released configs): inner-product logits and an entropy loss of
                 // weight 0.05 at temperature 0.01; without the entropy loss IBQ collapses (0.11 of 512 codes, BENCHMARKS.md)
-                IbqConfig.Logits l = switch (ibqLogits == null ? "dot" : ibqLogits.toLowerCase(Locale.ROOT)) {
+                IbqConfig p = (IbqConfig) Presets.single(n, k, dim);
+                IbqConfig.Logits l = ibqLogits == null ? p.logits() : switch (ibqLogits.toLowerCase(Locale.ROOT)) {
                     case "dot" -> IbqConfig.Logits.DOT;
                     case "distance" -> IbqConfig.Logits.DISTANCE;
                     default -> throw new IllegalArgumentException("unknown --ibq-logits '" + ibqLogits + "'; expected dot or distance");
                 };
-                return new IbqConfig(k, dim, b, init(CodebookInit.NORMAL), kmeansIterations, l,
-                        entropyWeight == null ? 0.05 : entropyWeight, inverseTemperature == null ? 100 : inverseTemperature);
+                return new IbqConfig(k, dim, beta == null ? p.beta() : beta, init(p.init()), kmeansIterations, l,
+                        entropyWeight == null ? p.entropyWeight() : entropyWeight,
+                        inverseTemperature == null ? p.entropyInverseTemperature() : inverseTemperature);
             }
             case "lfq" -> {
-                LfqConfig d = LfqConfig.recommended(LfqConfig.bitsFor(k), dim);
+                LfqConfig d = (LfqConfig) Presets.single(n, k, dim);
                 return new LfqConfig(d.bits(), dim, entropyWeight == null ? d.entropyWeight() : entropyWeight, d.diversityGamma(),
                         beta == null ? d.commitment() : beta, inverseTemperature == null ? d.inverseTemperature() : inverseTemperature);
             }
             case "sinkhorn" -> {
-                return new SinkhornConfig(k, dim, b, init(CodebookInit.UNIFORM), sinkhornEps, sinkhornIters, sinkhornWarmStart, sinkhornDraw);
+                SinkhornConfig p = (SinkhornConfig) Presets.single(n, k, dim);
+                return new SinkhornConfig(k, dim, beta == null ? p.beta() : beta, init(p.init()), sinkhornEps == null ? p.epsilon() : sinkhornEps,
+                        sinkhornIters == null ? p.iterations() : sinkhornIters, sinkhornWarmStart || p.warmStart(), sinkhornDraw || p.draw());
             }
             case "simvq" -> {
                 VectorQuantizerConfig.Estimator est = switch (estimator == null ? "ste" : estimator.toLowerCase(Locale.ROOT)) {
@@ -200,19 +204,20 @@ public final class QuantizerOptions {
                     case "rotation" -> VectorQuantizerConfig.Estimator.ROTATION;
                     default -> throw new IllegalArgumentException("unknown --estimator '" + estimator + "'; expected ste or rotation");
                 };
-                return new SimVqConfig(k, dim, b, simvqBias, est);
+                SimVqConfig p = (SimVqConfig) Presets.single(n, k, dim);
+                return new SimVqConfig(k, dim, beta == null ? p.beta() : beta, simvqBias, est);
             }
             case "fsq" -> {
                 if (levels != null) return new FsqConfig(levels, dim);
-                return codebookSize == null ? new FsqConfig(FSQ_LEVELS, dim) : FsqConfig.forCodebookSize(k, dim);
+                return codebookSize == null ? (FsqConfig) Presets.of("fsq", dim) : (FsqConfig) Presets.single("fsq", k, dim);
             }
             default -> throw new IllegalArgumentException("unknown quantizer '" + n + "'; expected one of " + String.join(", ", NAMES)
                     + (residualStage ? " (rvq excluded)" : ""));
         }
     }
 
-    private ClusteredCodebookConfig.Anchor anchor() {
-        String a = anchor == null ? "random" : anchor;
+    private ClusteredCodebookConfig.Anchor anchor(ClusteredCodebookConfig.Anchor dflt) {
+        String a = anchor == null ? dflt.name() : anchor;
         ClusteredCodebookConfig.Anchor parsed;
         try {
             parsed = ClusteredCodebookConfig.Anchor.valueOf(a.toUpperCase(Locale.ROOT));
@@ -236,8 +241,8 @@ public final class QuantizerOptions {
         }
     }
 
-    private ReseedConfig reseed(double dflt) {
-        double t = deadCodeThreshold == null ? dflt : deadCodeThreshold;
-        return t == 0 ? ReseedConfig.OFF : ReseedConfig.threshold(t);
+    private ReseedConfig reseed(ReseedConfig dflt) {
+        if (deadCodeThreshold == null) return dflt;
+        return deadCodeThreshold == 0 ? ReseedConfig.OFF : ReseedConfig.threshold(deadCodeThreshold);
     }
 }

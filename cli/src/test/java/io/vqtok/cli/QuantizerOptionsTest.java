@@ -23,6 +23,14 @@ class QuantizerOptionsTest {
     }
 
     @Test
+    void everyQuantizerWithoutFlagsIsTheLibraryPreset() {
+        // one source of defaults: the CLI starts from io.vqtok.quantizers.Presets
+        for (String name : io.vqtok.quantizers.Presets.NAMES)
+            assertThat(parse("--quantizer", name)).as(name).isEqualTo(io.vqtok.quantizers.Presets.of(name, 64));
+        assertThat(parse("--quantizer", "ema", "--codebook-size", "8192")).isEqualTo(io.vqtok.quantizers.Presets.ema(8192, 64));
+    }
+
+    @Test
     void everyNameBuildsItsQuantizer() {
         for (String name : QuantizerOptions.NAMES) {
             QuantizerConfig c = parse("--quantizer", name);
