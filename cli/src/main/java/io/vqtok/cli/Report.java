@@ -398,7 +398,7 @@ final class Report {
     }
 
     private static final String STYLE = """
-            body{font-family:sans-serif;margin:1.5em auto;max-width:1200px;color:#222}
+            body{font-family:sans-serif;margin:1.5em auto;max-width:1160px;padding:0 1em;color:#222}
             h1{font-size:1.5em} h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.5em}
             nav a{margin-right:1em} img{max-width:100%;image-rendering:pixelated}
             .plots{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
