@@ -315,7 +315,8 @@ final class Report {
                 XYSeries s = chart.addSeries("assignments", rank, counts);
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
                 s.setMarker(SeriesMarkers.NONE);
-                roundXTicks(chart, counts[0]);
+                roundTicks(chart, 0, counts[0]);
+                chart.getStyler().setYAxisDecimalPattern(yPattern(0, counts[0], false));
                 chart.getStyler().setLegendVisible(false);
                 img(png(chart), "sorted code usage of " + name + " " + (c + 1));
             }
@@ -420,20 +421,23 @@ final class Report {
                 hi = Math.max(hi, v);
             }
         }
-        chart.getStyler().setYAxisLogarithmic(lo > 0 && hi / lo > 10);
+        boolean log = lo > 0 && hi / lo > 10;
+        chart.getStyler().setYAxisLogarithmic(log);
+        chart.getStyler().setYAxisDecimalPattern(yPattern(lo, hi, log));
         chart.getStyler().setLegendVisible(ys.length > 1);
-        if (lo <= hi) roundXTicks(chart, lo);
+        if (lo <= hi) roundTicks(chart, lo, hi);
         return png(chart);
     }
 
     /**
-     * Gives the x axis round tick values (0, 20, 40, ...). XChart labels x values that are equally spaced (steps, code
-     * ranks) at every k-th value, as densely as the labels fit (1, 4, 7, ...); an invisible point at x = 0.5 makes them
-     * unequally spaced, so the axis, starting at 0, gets its usual round ticks. {@code y} must lie in the y range.
+     * Gives the axes round tick values (0, 20, 40, ...). XChart places ticks only at the data's own values when they are
+     * equally spaced (steps and code ranks on x; the two values 0 and n of a histogram with one used code on y), as
+     * densely as the labels fit (1, 4, 7, ...); an invisible point at x = 0.5 and at an irrational fraction of the y
+     * range {@code [lo, hi]} breaks the spacing, so both axes get their usual round ticks, x starting at 0.
      */
-    private static void roundXTicks(XYChart chart, double y) {
+    private static void roundTicks(XYChart chart, double lo, double hi) {
         chart.getStyler().setXAxisMin(0.0);
-        XYSeries anchor = chart.addSeries(" ", new double[]{0.5}, new double[]{y});
+        XYSeries anchor = chart.addSeries(" ", new double[]{0.5}, new double[]{lo + (hi - lo) / Math.PI});
         anchor.setMarker(SeriesMarkers.NONE);
         anchor.setLineStyle(SeriesLines.NONE);
         anchor.setShowInLegend(false);
@@ -452,16 +456,17 @@ final class Report {
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         chart.getStyler().setAntiAlias(true);
-        chart.getStyler().setXAxisMaxLabelCount(8);
-        chart.getStyler().setyAxisTickLabelsFormattingFunction(Report::tick);
         return chart;
     }
 
-    /** A y-axis label: three significant digits, no exponent. */
-    static String tick(Double v) {
-        if (v == null) return "";
-        if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : v.toString();
-        return new BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    /**
+     * A y-axis number pattern with enough decimals for ticks over {@code [lo, hi]} (on a log axis, down to {@code lo}):
+     * XChart's default drops the leading zero (".02").
+     */
+    static String yPattern(double lo, double hi, boolean log) {
+        double span = log ? lo : hi - lo;
+        int decimals = span > 0 && Double.isFinite(span) ? (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span)) + 1)) : 2;
+        return decimals == 0 ? "#,##0" : "0." + "#".repeat(decimals);
     }
 
     private static byte[] png(XYChart chart) {
