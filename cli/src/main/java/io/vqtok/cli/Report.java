@@ -253,11 +253,11 @@ final class Report {
             }
             double[] x = Arrays.stream(c.steps()).asDoubleStream().toArray();
             body.append("<div class=\"plots\">\n");
-            img(lineChart("Training loss", "loss", x, new String[]{"loss", "reconstruction MSE"}, c.loss(), c.reconstruction()),
+            img(lineChart("Training loss", "loss", true, x, new String[]{"loss", "reconstruction MSE"}, c.loss(), c.reconstruction()),
                     "training loss and reconstruction MSE over steps");
-            img(lineChart("Batch codebook utilization", "fraction of codes used", x, new String[]{"utilization"}, c.utilization()),
+            img(lineChart("Batch codebook utilization", "fraction of codes used", false, x, new String[]{"utilization"}, c.utilization()),
                     "batch codebook utilization over steps");
-            img(lineChart("Batch perplexity", "perplexity", x, new String[]{"perplexity"}, c.perplexity()),
+            img(lineChart("Batch perplexity", "perplexity", false, x, new String[]{"perplexity"}, c.perplexity()),
                     "batch code perplexity over steps");
             body.append("</div></section>\n");
         }
@@ -408,8 +408,11 @@ final class Report {
             table.metrics td{font-family:monospace} pre{background:#f6f6f6;padding:1em;overflow:auto} .note{color:#666}
             """;
 
-    /** A line chart of one or more series over steps; log-scaled when every value is positive and they span 10x. */
-    static byte[] lineChart(String title, String yTitle, double[] x, String[] names, double[]... ys) {
+    /**
+     * A line chart of one or more series over steps; with {@code logIfWide} (losses), log-scaled when every value is
+     * positive and they span more than 10x.
+     */
+    static byte[] lineChart(String title, String yTitle, boolean logIfWide, double[] x, String[] names, double[]... ys) {
         XYChart chart = chart(title, "step", yTitle);
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < ys.length; i++) {
@@ -421,7 +424,7 @@ final class Report {
                 hi = Math.max(hi, v);
             }
         }
-        boolean log = lo > 0 && hi / lo > 10;
+        boolean log = logIfWide && lo > 0 && hi / lo > 10;
         chart.getStyler().setYAxisLogarithmic(log);
         chart.getStyler().setYAxisDecimalPattern(yPattern(lo, hi, log));
         chart.getStyler().setLegendVisible(ys.length > 1);
