@@ -13,7 +13,7 @@ import java.nio.file.NoSuchFileException;
 /** The {@code vqtok} command: train, evaluate and apply vector-quantized image tokenizers. */
 @Command(name = "vqtok", mixinStandardHelpOptions = true, version = "vqtok 0.1.0",
         description = "Train, evaluate and apply vector-quantized tokenizers.",
-        subcommands = {TrainCommand.class, EvalCommand.class, EncodeCommand.class, DecodeCommand.class, BenchCommand.class, ExportCommand.class, ImportCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, EncodeCommand.class, DecodeCommand.class, BenchCommand.class, ExportCommand.class, ImportCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
 
     @Override
