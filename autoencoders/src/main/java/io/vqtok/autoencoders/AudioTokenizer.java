@@ -33,8 +33,8 @@ public final class AudioTokenizer extends Tokenizer {
     /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
     static final double WINDOW_SECONDS = 1;
     private final AudioAutoencoder autoencoder;
-    private SameDiff encoderGraph;
-    private SameDiff decoderGraph;
+    private volatile SameDiff encoderGraph;
+    private volatile SameDiff decoderGraph;
 
     AudioTokenizer(TokenizerConfig config, long seed) {
         super(config, seed);
@@ -97,13 +97,34 @@ public final class AudioTokenizer extends Tokenizer {
         if (s.length != 4 || s[1] != 1 || s[2] != 1 || s[3] < hop() || s[3] % hop() != 0)
             throw new IllegalArgumentException("waveforms of shape " + Arrays.toString(s) + " do not match [N, 1, 1, T] with T a positive multiple of the hop "
                     + hop());
+        checkOpen();
+        return encoderGraph().output(Map.of("x", waves.castTo(DataType.FLOAT)), "z").get("z").dup();
+    }
+
+    private synchronized SameDiff encoderGraph() {
         if (encoderGraph == null) {
             SameDiff sd = SameDiff.create();
             SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 1, 1, -1);
             autoencoder.encode(sd, x).rename("z");
             encoderGraph = sd;
         }
-        return encoderGraph.output(Map.of("x", waves.castTo(DataType.FLOAT)), "z").get("z").dup();
+        return encoderGraph;
+    }
+
+    private synchronized SameDiff decoderGraph() {
+        if (decoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, quantizer.dim(), 1, -1);
+            autoencoder.decode(sd, q).rename("xhat");
+            decoderGraph = sd;
+        }
+        return decoderGraph;
+    }
+
+    @Override
+    synchronized void releaseGraphs() {
+        encoderGraph = null;
+        decoderGraph = null;
     }
 
     /** Codes {@code [F]} or {@code [F, Q]} of a mono waveform. */
@@ -166,13 +187,8 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Waveforms {@code [N, 1, 1, F·hop]} of quantized latents {@code [N, D, 1, F]}. */
     public INDArray decodeLatents(INDArray latents) {
-        if (decoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, quantizer.dim(), 1, -1);
-            autoencoder.decode(sd, q).rename("xhat");
-            decoderGraph = sd;
-        }
-        return decoderGraph.output(Map.of("q", latents.castTo(DataType.FLOAT)), "xhat").get("xhat").dup();
+        checkOpen();
+        return decoderGraph().output(Map.of("q", latents.castTo(DataType.FLOAT)), "xhat").get("xhat").dup();
     }
 
     /** decode(encode(samples)) trimmed to the input's length, with the first {@code stages} stages. */

@@ -22,11 +22,11 @@ import java.util.Map;
  */
 public final class ImageTokenizer extends Tokenizer {
     /** Images per inference batch; bounds memory for any N. */
-    public static final int INFERENCE_BATCH = 1000;
+    public static final int INFERENCE_BATCH = DEFAULT_INFERENCE_BATCH;
 
     private final ImageAutoencoder autoencoder;
-    private SameDiff encoderGraph;
-    private SameDiff decoderGraph;
+    private volatile SameDiff encoderGraph;
+    private volatile SameDiff decoderGraph;
 
     ImageTokenizer(TokenizerConfig config, long seed) {
         super(config, seed);
@@ -64,7 +64,13 @@ public final class ImageTokenizer extends Tokenizer {
 
     /** Encoder outputs {@code [N, D, h, w]} of images {@code [N, C, H, W]}. */
     public INDArray latents(INDArray images) {
+        checkOpen();
         checkImages(images);
+        SameDiff graph = encoderGraph();
+        return batched(images, b -> graph.output(Map.of("x", b), "z").get("z"));
+    }
+
+    private synchronized SameDiff encoderGraph() {
         if (encoderGraph == null) {
             SameDiff sd = SameDiff.create();
             ImageAutoencoderConfig a = autoencoder.config();
@@ -72,7 +78,24 @@ public final class ImageTokenizer extends Tokenizer {
             autoencoder.encode(sd, x).rename("z");
             encoderGraph = sd;
         }
-        return batched(images, b -> encoderGraph.output(Map.of("x", b), "z").get("z"));
+        return encoderGraph;
+    }
+
+    private synchronized SameDiff decoderGraph() {
+        if (decoderGraph == null) {
+            SameDiff sd = SameDiff.create();
+            ImageAutoencoderConfig a = autoencoder.config();
+            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
+            autoencoder.decode(sd, q).rename("xhat");
+            decoderGraph = sd;
+        }
+        return decoderGraph;
+    }
+
+    @Override
+    synchronized void releaseGraphs() {
+        encoderGraph = null;
+        decoderGraph = null;
     }
 
     /** INT32 codes {@code [N, h, w]} (or {@code [N, h, w, Q]}) of images {@code [N, C, H, W]}. */
@@ -105,14 +128,9 @@ public final class ImageTokenizer extends Tokenizer {
 
     /** Images {@code [N, C, H, W]} decoded from quantized latents {@code [N, D, h, w]}. */
     public INDArray decodeVectors(INDArray latents) {
-        if (decoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            ImageAutoencoderConfig a = autoencoder.config();
-            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
-            autoencoder.decode(sd, q).rename("xhat");
-            decoderGraph = sd;
-        }
-        return batched(latents.castTo(DataType.FLOAT), b -> decoderGraph.output(Map.of("q", b), "xhat").get("xhat"));
+        checkOpen();
+        SameDiff graph = decoderGraph();
+        return batched(latents.castTo(DataType.FLOAT), b -> graph.output(Map.of("q", b), "xhat").get("xhat"));
     }
 
     /** decode(encode(images)). */
@@ -133,12 +151,13 @@ public final class ImageTokenizer extends Tokenizer {
                     + a.channels() + ", " + a.height() + ", " + a.width() + "]");
     }
 
-    private static INDArray batched(INDArray in, java.util.function.Function<INDArray, INDArray> f) {
+    private INDArray batched(INDArray in, java.util.function.Function<INDArray, INDArray> f) {
         long n = in.size(0);
-        if (n <= INFERENCE_BATCH) return f.apply(in.castTo(DataType.FLOAT)).dup();
+        int batch = inferenceBatchSize();
+        if (n <= batch) return f.apply(in.castTo(DataType.FLOAT)).dup();
         INDArray out = null;
-        for (long s = 0; s < n; s += INFERENCE_BATCH) {
-            long e = Math.min(n, s + INFERENCE_BATCH);
+        for (long s = 0; s < n; s += batch) {
+            long e = Math.min(n, s + batch);
             INDArray part = f.apply(in.get(NDArrayIndex.interval(s, e)).castTo(DataType.FLOAT).dup());
             if (out == null) {
                 long[] shape = part.shape().clone();

@@ -15,11 +15,22 @@ import java.util.Map;
  * A tokenizer (VQ-VAE): an encoder, a quantizer and a decoder, with the provenance of its training. The
  * modalities differ in their data layout ({@link ImageTokenizer}: images {@code [N, C, H, W]};
  * {@link AudioTokenizer}: waveforms); training ({@link TokenizerTrainer}), saving and loading are shared.
+ *
+ * <p>Threading and resources: encoding and decoding may be called from several threads at once on one tokenizer and
+ * give the codes a single thread gets (each thread runs its own session of the shared inference graphs; ND4J keeps one
+ * per thread), but not while it is being trained. Images go through the networks in batches of
+ * {@link #inferenceBatchSize()}.
+ * {@link #close()} releases the inference graphs (the arrays go with the garbage collector's handles, as ND4J does)
+ * and makes further calls fail.
  */
-public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
+public abstract sealed class Tokenizer implements AutoCloseable permits ImageTokenizer, AudioTokenizer {
+    /** Items per inference batch unless set otherwise. */
+    public static final int DEFAULT_INFERENCE_BATCH = 1000;
     final TokenizerConfig config;
     final Quantizer quantizer;
     Provenance provenance;
+    private volatile int inferenceBatchSize = DEFAULT_INFERENCE_BATCH;
+    private volatile boolean closed;
 
     Tokenizer(TokenizerConfig config, long seed) {
         this.config = config;
@@ -29,6 +40,32 @@ public abstract sealed class Tokenizer permits ImageTokenizer, AudioTokenizer {
 
     public TokenizerConfig config() {
         return config;
+    }
+
+    /** Images per inference batch: memory grows with it, throughput up to a point. */
+    public int inferenceBatchSize() {
+        return inferenceBatchSize;
+    }
+
+    /** Sets the inference batch size (at least 1). */
+    public void inferenceBatchSize(int items) {
+        if (items < 1) throw new IllegalArgumentException("inference batch size must be >= 1, got " + items);
+        this.inferenceBatchSize = items;
+    }
+
+    /** Releases the inference graphs; encoding or decoding afterwards is an IllegalStateException. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        releaseGraphs();
+    }
+
+    /** Drops the modality's inference graphs. */
+    abstract void releaseGraphs();
+
+    /** Fails when closed. */
+    void checkOpen() {
+        if (closed) throw new IllegalStateException("this tokenizer was closed");
     }
 
     /** The encoder/decoder pair. */

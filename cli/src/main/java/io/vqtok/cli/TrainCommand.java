@@ -268,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
         private final ProgressBar bar;
         private final int total;
         private double computeSeconds;
+        private final long startNanos = System.nanoTime();
         private long timedImages;
         long reseeded;
         double lastLoss;
@@ -313,8 +314,16 @@ final class TrainCommand implements Callable<Integer> {
                 bar.stepTo(r.step());
                 bar.setExtraMessage(msg);
             } else if (r.step() % Math.max(1, total / 10) == 0 || r.step() == 1) {
-                System.err.printf("step %d/%d  %s%n", r.step(), total, msg);
+                System.err.printf("step %d/%d  %s  eta %s%n", r.step(), total, msg, eta(r.step()));
             }
+        }
+
+        /** Wall time left at the pace of the steps this run has taken so far, as h:mm:ss. */
+        String eta(long step) {
+            long done = step - startStep;
+            if (done <= 0) return "?";
+            long seconds = Math.round((System.nanoTime() - startNanos) / 1e9 / done * (total - step));
+            return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
         }
 
         /** Resident memory figures for the summary, in MB. */
