@@ -20,11 +20,11 @@ mkdir -p "$out"
 
 case $mode in
 quantizers)
-  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name quantizers
+  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name quantizers --split test
   ;;
 sweep)
   # 18 runs, about 2.5 hours on 2 cores (the K=8192 runs are the slow ones)
-  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name sweep --quantizers vq,ema,cvq,simvq,fsq,sinkhorn --codebook-sizes 512,2048,8192
+  VQTOK_SKIP_BUILD=1 ./vqtok bench quantizers --steps "${2:-1000}" --out-dir "$out" --name sweep --quantizers vq,ema,cvq,simvq,fsq,sinkhorn --codebook-sizes 512,2048,8192 --split test
   python3 scripts/sweep-table.py "$out/sweep.json"
   ;;
 audio)
