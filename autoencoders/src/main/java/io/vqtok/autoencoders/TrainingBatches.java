@@ -51,6 +51,47 @@ public interface TrainingBatches extends AutoCloseable {
         };
     }
 
+    /**
+     * Shuffled mini-batches of an image dataset, {@code [B, C, H, W]}: each epoch a permutation drawn from
+     * {@code config.seed()} ({@link io.vqtok.datasets.Batcher}, partial batches dropped), built one batch ahead on a background
+     * thread; a resumed run skips to its step. What {@code vqtok train} uses.
+     */
+    static TrainingBatches images(io.vqtok.datasets.ImageDataset data, TrainConfig config) {
+        io.vqtok.datasets.PrefetchingBatcher batches = new io.vqtok.datasets.Batcher(data, config.batchSize(), config.seed(), true, true).prefetching();
+        TrainingBatches order = sequential(data.description(), () -> {
+            io.vqtok.datasets.Batch b = batches.next();
+            return org.nd4j.linalg.factory.Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()},
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        });
+        return new TrainingBatches() {
+            @Override
+            public INDArray batch(long step) {
+                return order.batch(step);
+            }
+
+            @Override
+            public String description() {
+                return order.description();
+            }
+
+            @Override
+            public void close() {
+                batches.close();
+            }
+        };
+    }
+
+    /**
+     * Random crops of {@code segment} samples from an audio corpus, {@code [B, 1, 1, segment]}: step s draws its crops with the
+     * generator of (seed, s), so any step's batch is computed directly. What {@code vqtok train} uses for audio.
+     */
+    static TrainingBatches audioCrops(io.vqtok.datasets.audio.AudioFolderDataset data, int segment, TrainConfig config) {
+        long seed = config.seed() ^ 0xc409L;
+        int batch = config.batchSize();
+        return byStep(data.description(), step -> org.nd4j.linalg.factory.Nd4j.create(
+                data.randomCrops(batch, segment, io.vqtok.codebook.StepRandom.of(seed, step)), new long[]{batch, 1, 1, segment}, 'c'));
+    }
+
     /** Batches computed directly from the step (e.g. random crops drawn with the step's generator). */
     static TrainingBatches byStep(String description, LongFunction<INDArray> batchOfStep) {
         return new TrainingBatches() {

@@ -6,13 +6,11 @@ import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.autoencoders.TrainingBatches;
-import io.vqtok.codebook.StepRandom;
 import io.vqtok.datasets.Split;
 import io.vqtok.datasets.audio.Audio;
 import io.vqtok.datasets.audio.AudioFolderDataset;
 import io.vqtok.datasets.audio.WavFile;
 import io.vqtok.quantizers.QuantizerConfig;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,16 +38,14 @@ final class AudioTraining {
         TrainCommand.Progress progress = c.new Progress(c.steps, trainer.step(), "s audio/s", c.segment / (double) c.sampleRate);
         long wallStart = System.nanoTime();
         // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
-        long cropSeed = c.seed ^ 0xc409L;
-        c.train(trainer, TrainingBatches.byStep(description, step -> Nd4j.create(
-                train.randomCrops(batch, c.segment, StepRandom.of(cropSeed, step)), new long[]{batch, 1, 1, c.segment}, 'c')), progress);
+        c.train(trainer, TrainingBatches.audioCrops(train, c.segment, tc), progress);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         c.save(tokenizer);
 
-        AudioEval.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, c.sampleRate),
+        io.vqtok.autoencoders.AudioEvaluator.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, c.sampleRate),
                 AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
         AudioFolderDataset test = Data.openAudio(c.data, Split.TEST, c.sampleRate);
-        AudioEval.Result eval = AudioEval.evaluate(tokenizer, test, AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
+        io.vqtok.autoencoders.AudioEvaluator.Result eval = AudioEval.evaluate(tokenizer, test, AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
         Path wav = siblingWav(c.out);
         float[] first = test.clip(0);
         WavFile.write(wav, new Audio(clip(tokenizer.reconstruct(first, tokenizer.quantizer().indexChannels())), c.sampleRate));

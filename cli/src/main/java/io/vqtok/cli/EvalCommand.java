@@ -65,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
     private int evalAudio(io.vqtok.autoencoders.AudioTokenizer t) {
         io.vqtok.datasets.audio.AudioFolderDataset d = Data.openAudio(in.data, Split.parse(in.split), t.sampleRate());
         java.util.List<Integer> counts = stages == null ? AudioEval.defaultStages(t.quantizer().indexChannels()) : java.util.List.of(stages);
-        AudioEval.Result r = AudioEval.evaluate(t, d, counts, in.limit);
+        io.vqtok.autoencoders.AudioEvaluator.Result r = AudioEval.evaluate(t, d, counts, in.limit);
         return print(t, d.description(), AudioEval.json(r), AudioEval.human(r));
     }
 }

@@ -158,7 +158,7 @@ final class Report {
         long items;
         if (t instanceof AudioTokenizer a) {
             AudioFolderDataset d = Data.openAudio(spec, split, a.sampleRate());
-            AudioEval.Result r = AudioEval.evaluate(a, d, AudioEval.defaultStages(a.quantizer().indexChannels()), o.limit());
+            io.vqtok.autoencoders.AudioEvaluator.Result r = AudioEval.evaluate(a, d, AudioEval.defaultStages(a.quantizer().indexChannels()), o.limit());
             described = d.description();
             items = r.files();
             page.evaluation(described, split, AudioEval.json(r), r.usage());

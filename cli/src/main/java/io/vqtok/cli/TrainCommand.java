@@ -12,10 +12,8 @@ import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainingBatches;
 import io.vqtok.autoencoders.TrainingLog;
 import io.vqtok.autoencoders.TrainConfig;
-import io.vqtok.datasets.Batcher;
 import io.vqtok.datasets.ImageDataset;
 import io.vqtok.datasets.ImageWriter;
-import io.vqtok.datasets.PrefetchingBatcher;
 import io.vqtok.datasets.Split;
 import io.vqtok.quantizers.QuantizerConfig;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -23,7 +21,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -133,8 +130,8 @@ final class TrainCommand implements Callable<Integer> {
 
         Progress progress = new Progress(steps, trainer.step());
         long wallStart = System.nanoTime();
-        try (PrefetchingBatcher batches = new Batcher(train, batch, seed, true, true).prefetching()) {
-            train(trainer, TrainingBatches.sequential(description, () -> Data.toArray(batches.next())), progress);
+        try (TrainingBatches batches = TrainingBatches.images(train, tc)) {
+            train(trainer, batches, progress);
         }
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         save(tokenizer);
