@@ -33,8 +33,6 @@ public final class AudioTokenizer extends Tokenizer {
     /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
     static final double WINDOW_SECONDS = 1;
     private final AudioAutoencoder autoencoder;
-    private volatile SameDiff encoderGraph;
-    private volatile SameDiff decoderGraph;
 
     AudioTokenizer(TokenizerConfig config, long seed) {
         super(config, seed);
@@ -101,30 +99,20 @@ public final class AudioTokenizer extends Tokenizer {
         return encoderGraph().output(Map.of("x", waves.castTo(DataType.FLOAT)), "z").get("z").dup();
     }
 
-    private synchronized SameDiff encoderGraph() {
-        if (encoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 1, 1, -1);
-            autoencoder.encode(sd, x).rename("z");
-            encoderGraph = sd;
-        }
-        return encoderGraph;
-    }
-
-    private synchronized SameDiff decoderGraph() {
-        if (decoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, quantizer.dim(), 1, -1);
-            autoencoder.decode(sd, q).rename("xhat");
-            decoderGraph = sd;
-        }
-        return decoderGraph;
+    @Override
+    SameDiff buildEncoderGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 1, 1, -1);
+        autoencoder.encode(sd, x).rename("z");
+        return sd;
     }
 
     @Override
-    synchronized void releaseGraphs() {
-        encoderGraph = null;
-        decoderGraph = null;
+    SameDiff buildDecoderGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, quantizer.dim(), 1, -1);
+        autoencoder.decode(sd, q).rename("xhat");
+        return sd;
     }
 
     /** Codes {@code [F]} or {@code [F, Q]} of a mono waveform. */

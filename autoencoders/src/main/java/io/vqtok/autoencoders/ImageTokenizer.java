@@ -25,8 +25,6 @@ public final class ImageTokenizer extends Tokenizer {
     public static final int INFERENCE_BATCH = DEFAULT_INFERENCE_BATCH;
 
     private final ImageAutoencoder autoencoder;
-    private volatile SameDiff encoderGraph;
-    private volatile SameDiff decoderGraph;
 
     ImageTokenizer(TokenizerConfig config, long seed) {
         super(config, seed);
@@ -70,32 +68,22 @@ public final class ImageTokenizer extends Tokenizer {
         return batched(images, b -> graph.output(Map.of("x", b), "z").get("z"));
     }
 
-    private synchronized SameDiff encoderGraph() {
-        if (encoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            ImageAutoencoderConfig a = autoencoder.config();
-            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
-            autoencoder.encode(sd, x).rename("z");
-            encoderGraph = sd;
-        }
-        return encoderGraph;
-    }
-
-    private synchronized SameDiff decoderGraph() {
-        if (decoderGraph == null) {
-            SameDiff sd = SameDiff.create();
-            ImageAutoencoderConfig a = autoencoder.config();
-            SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
-            autoencoder.decode(sd, q).rename("xhat");
-            decoderGraph = sd;
-        }
-        return decoderGraph;
+    @Override
+    SameDiff buildEncoderGraph() {
+        SameDiff sd = SameDiff.create();
+        ImageAutoencoderConfig a = autoencoder.config();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
+        autoencoder.encode(sd, x).rename("z");
+        return sd;
     }
 
     @Override
-    synchronized void releaseGraphs() {
-        encoderGraph = null;
-        decoderGraph = null;
+    SameDiff buildDecoderGraph() {
+        SameDiff sd = SameDiff.create();
+        ImageAutoencoderConfig a = autoencoder.config();
+        SDVariable q = sd.placeHolder("q", DataType.FLOAT, -1, a.latentDim(), a.latentHeight(), a.latentWidth());
+        autoencoder.decode(sd, q).rename("xhat");
+        return sd;
     }
 
     /** INT32 codes {@code [N, h, w]} (or {@code [N, h, w, Q]}) of images {@code [N, C, H, W]}. */

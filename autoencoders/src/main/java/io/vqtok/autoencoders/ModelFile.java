@@ -112,14 +112,19 @@ public final class ModelFile {
                     zip.closeEntry();
                 }
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, file);
             t.provenance(p);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Renames {@code from} over {@code to}, atomically where the file system can. */
+    static void replace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -31,6 +31,7 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
     Provenance provenance;
     private volatile int inferenceBatchSize = DEFAULT_INFERENCE_BATCH;
     private volatile boolean closed;
+    private org.nd4j.autodiff.samediff.SameDiff encoderGraph, decoderGraph;
 
     Tokenizer(TokenizerConfig config, long seed) {
         this.config = config;
@@ -60,8 +61,29 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
         releaseGraphs();
     }
 
-    /** Drops the modality's inference graphs. */
-    abstract void releaseGraphs();
+    /** Drops the inference graphs. */
+    private synchronized void releaseGraphs() {
+        encoderGraph = null;
+        decoderGraph = null;
+    }
+
+    /** The encoder's inference graph (placeholder "x", output "z"), built on first use and shared by all threads. */
+    synchronized org.nd4j.autodiff.samediff.SameDiff encoderGraph() {
+        if (encoderGraph == null) encoderGraph = buildEncoderGraph();
+        return encoderGraph;
+    }
+
+    /** The decoder's inference graph (placeholder "q", output "xhat"), built on first use and shared by all threads. */
+    synchronized org.nd4j.autodiff.samediff.SameDiff decoderGraph() {
+        if (decoderGraph == null) decoderGraph = buildDecoderGraph();
+        return decoderGraph;
+    }
+
+    /** A new graph of the encoder for the modality's layout. */
+    abstract org.nd4j.autodiff.samediff.SameDiff buildEncoderGraph();
+
+    /** A new graph of the decoder for the modality's layout. */
+    abstract org.nd4j.autodiff.samediff.SameDiff buildDecoderGraph();
 
     /** Fails when closed. */
     void checkOpen() {
