@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * NLL in bits per token next to a unigram baseline (train code frequencies, add-one smoothing); sample 16 grids at
  * temperature 1 and write them, decoded, as a PNG grid. The last line of standard output is the summary as JSON.
  *
- * <p>Run: {@code scripts/generate-example.sh [--tokenizer tok.vqt] [--tokenizer-steps 600] [--prior-steps 2000]
+ * <p>Run: {@code scripts/generate-example.sh [--tokenizer tok.vqt] [--tokenizer-steps 600] [--prior-steps 3000]
  * [--out generated.png]}
  */
 public final class GenerateFashionMnist {
@@ -51,7 +51,7 @@ public final class GenerateFashionMnist {
                    double lr, int evalEvery, double maxPriorSeconds, Path out, long seed) {
         static Options parse(String[] args) {
             Path tokenizer = null, out = Path.of("generated.png");
-            int tokenizerSteps = 600, priorSteps = 2000, batch = 64, channels = 64, blocks = 3, evalEvery = 250;
+            int tokenizerSteps = 600, priorSteps = 3000, batch = 64, channels = 64, blocks = 3, evalEvery = 250;
             double lr = 1e-3, maxSeconds = 300;
             long seed = 0;
             for (int i = 0; i < args.length; i++) {
@@ -133,6 +133,13 @@ public final class GenerateFashionMnist {
         return sum / n / Math.log(2);
     }
 
+    static Map<String, Object> pair(double validation, double test) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("validation", round(validation));
+        m.put("test", round(test));
+        return m;
+    }
+
     static double round(double v) {
         return Math.round(v * 1e4) / 1e4;
     }
@@ -178,7 +185,11 @@ public final class GenerateFashionMnist {
                 evalSeconds += (System.nanoTime() - e0) / 1e9;
                 System.out.printf("prior step %d  train loss %.3f bits/token (running)  validation %.3f bits/token  %.1f s%n",
                         steps, running / Math.log(2), val, trainSeconds);
-                curve.add(Map.of("step", steps, "train_bits", round(running / Math.log(2)), "validation_bits", round(val)));
+                Map<String, Object> point = new LinkedHashMap<>();
+                point.put("step", steps);
+                point.put("train_bits_running", round(running / Math.log(2)));
+                point.put("validation_bits", round(val));
+                curve.add(point);
                 if (val < bestVal) {
                     bestVal = val;
                     bestStep = steps;
@@ -210,16 +221,25 @@ public final class GenerateFashionMnist {
 
         summary.put("codebook_size", k);
         summary.put("sequence_length", h * w);
-        summary.put("prior", Map.of("embedding", 64, "channels", o.channels(), "residual_blocks", o.blocks(), "first_kernel", 5,
-                "batch", o.batch(), "lr", o.lr(), "steps", steps, "best_step", bestStep));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("embedding", 64);
+        model.put("channels", o.channels());
+        model.put("residual_blocks", o.blocks());
+        model.put("first_kernel", 5);
+        model.put("batch", o.batch());
+        model.put("lr", o.lr());
+        model.put("steps", steps);
+        model.put("best_step", bestStep);
+        summary.put("prior", model);
         summary.put("prior_train_seconds", round(trainSeconds));
         summary.put("prior_eval_seconds", round(evalSeconds));
         summary.put("encode_seconds", round(encodeSeconds));
         summary.put("sample_seconds", round(sampleSeconds));
-        summary.put("bits_per_token", Map.of(
-                "prior", Map.of("validation", round(bestVal), "test", round(priorTest)),
-                "unigram", Map.of("validation", round(uniVal), "test", round(uniTest)),
-                "uniform", round(uniform)));
+        Map<String, Object> bits = new LinkedHashMap<>();
+        bits.put("prior", pair(bestVal, priorTest));
+        bits.put("unigram", pair(uniVal, uniTest));
+        bits.put("uniform", round(uniform));
+        summary.put("bits_per_token", bits);
         summary.put("validation_curve", curve);
         summary.put("samples_png", o.out().toString());
         summary.put("total_seconds", round((System.nanoTime() - start) / 1e9));
