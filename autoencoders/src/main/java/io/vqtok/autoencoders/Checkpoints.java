@@ -144,11 +144,12 @@ final class Checkpoints {
         for (Path p : numberedSiblings(file).values()) Files.deleteIfExists(p);
     }
 
-    /** The step a checkpoint file is at, or -1 when it cannot be read. */
+    /** The step a checkpoint file is at (from its training.json alone), or -1 when it cannot be read. */
     private static long peekStep(Path file) {
-        try {
-            ModelFile.Archive a = ModelFile.read(file, ENTRIES);
-            return a.contents().provenance().steps();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry(TRAINING);
+            if (entry == null) return -1;
+            return ModelFile.JSON.readTree(ModelFile.readJson(zip, entry, file)).path("step").asLong(-1);
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -252,7 +252,7 @@ public final class ModelFile {
         return b.toString();
     }
 
-    private static byte[] readJson(ZipFile zip, ZipEntry entry, Path file) throws IOException {
+    static byte[] readJson(ZipFile zip, ZipEntry entry, Path file) throws IOException {
         try (CheckedEntry in = new CheckedEntry(zip, entry, file)) {
             byte[] b = in.readNBytes(MAX_JSON_BYTES + 1);
             if (b.length > MAX_JSON_BYTES) throw new ModelFormatException(file + ": entry '" + entry.getName() + "' is larger than " + MAX_JSON_BYTES + " bytes");
@@ -366,31 +366,41 @@ public final class ModelFile {
             in.verifyAtEnd();
             ByteBuffer buf = ByteBuffer.wrap(data).order(order);
             long[] cShape = fortran ? reversed(shape) : shape;
-            INDArray a = switch (type) {
-                case FLOAT -> {
-                    float[] v = new float[(int) count];
-                    buf.asFloatBuffer().get(v);
-                    yield Nd4j.create(v, cShape, 'c');
-                }
-                case DOUBLE -> {
-                    double[] v = new double[(int) count];
-                    buf.asDoubleBuffer().get(v);
-                    yield Nd4j.create(v, cShape, 'c');
-                }
-                case INT -> {
-                    int[] v = new int[(int) count];
-                    buf.asIntBuffer().get(v);
-                    yield Nd4j.createFromArray(v).reshape(cShape);
-                }
-                default -> {
-                    long[] v = new long[(int) count];
-                    buf.asLongBuffer().get(v);
-                    yield Nd4j.createFromArray(v).reshape(cShape);
-                }
-            };
+            INDArray a = fromBytes(buf, type, cShape);
             if (fortran && shape.length > 1) a = a.permute(reversedAxes(shape.length)).dup('c');
             return a;
         }
+    }
+
+    /**
+     * A C-order array of {@code shape} from the elements in {@code buf} (its byte order set; every remaining element read):
+     * FLOAT, DOUBLE, INT or LONG. Shared by the model-file and safetensors readers.
+     */
+    static INDArray fromBytes(ByteBuffer buf, DataType type, long[] shape) {
+        int count = buf.remaining() / type.width();
+        return switch (type) {
+            case FLOAT -> {
+                float[] v = new float[count];
+                buf.asFloatBuffer().get(v);
+                yield Nd4j.create(v, shape, 'c');
+            }
+            case DOUBLE -> {
+                double[] v = new double[count];
+                buf.asDoubleBuffer().get(v);
+                yield Nd4j.create(v, shape, 'c');
+            }
+            case INT -> {
+                int[] v = new int[count];
+                buf.asIntBuffer().get(v);
+                yield Nd4j.createFromArray(v).reshape(shape);
+            }
+            case LONG -> {
+                long[] v = new long[count];
+                buf.asLongBuffer().get(v);
+                yield Nd4j.createFromArray(v).reshape(shape);
+            }
+            default -> throw new IllegalArgumentException("no byte decoding for " + type);
+        };
     }
 
     private static DataType dtype(String kind, String size) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -385,29 +384,6 @@ public final class Safetensors {
     }
 
     private static INDArray array(Tensor s, ByteBuffer data) {
-        ByteBuffer b = data.order(ByteOrder.LITTLE_ENDIAN);
-        int count = b.remaining() / s.dtype().width;
-        return switch (s.dtype()) {
-            case F32 -> {
-                float[] v = new float[count];
-                b.asFloatBuffer().get(v);
-                yield Nd4j.create(v, s.shape(), 'c');
-            }
-            case F64 -> {
-                double[] v = new double[count];
-                b.asDoubleBuffer().get(v);
-                yield Nd4j.create(v, s.shape(), 'c');
-            }
-            case I32 -> {
-                int[] v = new int[count];
-                b.asIntBuffer().get(v);
-                yield Nd4j.createFromArray(v).reshape(s.shape());
-            }
-            case I64 -> {
-                long[] v = new long[count];
-                b.asLongBuffer().get(v);
-                yield Nd4j.createFromArray(v).reshape(s.shape());
-            }
-        };
+        return ModelFile.fromBytes(data.order(ByteOrder.LITTLE_ENDIAN), s.dtype().type, s.shape());
     }
 }

@@ -189,7 +189,8 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
     }
 
     void restore(Path file, ModelFile.Contents c) {
-        for (Map.Entry<String, INDArray> e : state().entrySet()) {
+        Map<String, INDArray> state = state();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
             INDArray src = c.arrays().get(e.getKey());
             if (src == null) throw new ModelFormatException(file + ": missing array '" + e.getKey() + "'");
             if (!Arrays.equals(src.shape(), e.getValue().shape()))
@@ -203,8 +204,8 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
             }
         }
         for (String name : c.arrays().keySet())
-            if (!state().containsKey(name)) throw new ModelFormatException(file + ": unexpected array '" + name + "' for " + config.quantizer().describe());
-        for (Map.Entry<String, INDArray> e : state().entrySet()) e.getValue().assign(c.arrays().get(e.getKey()));
+            if (!state.containsKey(name)) throw new ModelFormatException(file + ": unexpected array '" + name + "' for " + config.quantizer().describe());
+        for (Map.Entry<String, INDArray> e : state.entrySet()) e.getValue().assign(c.arrays().get(e.getKey()));
         provenance = c.provenance();
     }
 
