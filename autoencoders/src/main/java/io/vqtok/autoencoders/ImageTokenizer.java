@@ -126,6 +126,11 @@ public final class ImageTokenizer extends Tokenizer {
         return decode(encode(images));
     }
 
+    /** The images of a dataset batch as the array the tokenizer takes, FLOAT {@code [B, C, H, W]} in [0, 1]. */
+    public static INDArray images(io.vqtok.datasets.Batch batch) {
+        return Nd4j.create(batch.pixels(), new long[]{batch.size(), batch.channels(), batch.height(), batch.width()}, DataType.FLOAT);
+    }
+
     /** Loads an image tokenizer saved by {@link #save}; gives identical codes to the saved one. */
     public static ImageTokenizer load(Path file) throws IOException {
         return load(file, ImageTokenizer.class);

@@ -58,11 +58,7 @@ public interface TrainingBatches extends AutoCloseable {
      */
     static TrainingBatches images(io.vqtok.datasets.ImageDataset data, TrainConfig config) {
         io.vqtok.datasets.PrefetchingBatcher batches = new io.vqtok.datasets.Batcher(data, config.batchSize(), config.seed(), true, true).prefetching();
-        TrainingBatches order = sequential(data.description(), () -> {
-            io.vqtok.datasets.Batch b = batches.next();
-            return org.nd4j.linalg.factory.Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()},
-                    org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        });
+        TrainingBatches order = sequential(data.description(), () -> ImageTokenizer.images(batches.next()));
         return new TrainingBatches() {
             @Override
             public INDArray batch(long step) {

@@ -6,9 +6,7 @@ import io.vqtok.datasets.DataSources;
 import io.vqtok.datasets.ImageDataset;
 import io.vqtok.datasets.PrefetchingBatcher;
 import io.vqtok.datasets.Split;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Iterator;
 
@@ -58,7 +56,7 @@ final class Data {
     }
 
     static INDArray toArray(Batch b) {
-        return Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()}, DataType.FLOAT);
+        return io.vqtok.autoencoders.ImageTokenizer.images(b);
     }
 
     /** The dataset once, in order, in batches. */

@@ -14,9 +14,7 @@ import io.vqtok.datasets.ImageDataset;
 import io.vqtok.datasets.Split;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.VectorQuantizerConfig;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +31,7 @@ public final class TokenizeFashionMnist {
     }
 
     static INDArray toArray(Batch b) {
-        return Nd4j.create(b.pixels(), new long[]{b.size(), b.channels(), b.height(), b.width()}, DataType.FLOAT);
+        return ImageTokenizer.images(b);
     }
 
     public static void main(String[] args) throws Exception {
