@@ -148,6 +148,27 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
         return read(file, Checkpoints.ENTRIES).tokenizer();
     }
 
+    /**
+     * Loads a tokenizer from the bytes of a model file (e.g. shipped to the workers of a cluster job), with the checks
+     * of {@link #load(Path)}. The archive is read from a private temporary file (a ZIP needs random access), deleted
+     * before this returns; error messages name {@code name}.
+     *
+     * @param model the complete content of a {@code .vqt} file
+     * @param name what to call the model in error messages (usually its path)
+     */
+    public static Tokenizer load(byte[] model, String name) throws IOException {
+        java.util.Objects.requireNonNull(model, "model");
+        Path tmp = java.nio.file.Files.createTempFile("vqtok-model-", ".vqt");
+        try {
+            java.nio.file.Files.write(tmp, model);
+            return load(tmp);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(e.getMessage().replace(tmp.toString(), name), e);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
     /** A model file's tokenizer and the archive it came from (checkpoints carry more entries). */
     record Loaded(Tokenizer tokenizer, ModelFile.Archive archive) {
     }

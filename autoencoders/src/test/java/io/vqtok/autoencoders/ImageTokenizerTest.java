@@ -140,6 +140,24 @@ class ImageTokenizerTest {
     }
 
     @Test
+    void loadFromBytesGivesTheFilesTokenizerAndNamesTheSourceInErrors(@TempDir Path dir) throws IOException {
+        ImageTokenizer t = trained(new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 3), 5);
+        Path file = dir.resolve("m.vqt");
+        t.save(file);
+        byte[] bytes = Files.readAllBytes(file);
+        try (Tokenizer loaded = Tokenizer.load(bytes, "hdfs://models/m.vqt")) {
+            INDArray x = images(20, 5);
+            assertThat(loaded).isInstanceOf(ImageTokenizer.class);
+            assertThat(((ImageTokenizer) loaded).encode(x)).isEqualTo(t.encode(x));
+            assertThat(loaded.config()).isEqualTo(t.config());
+        }
+        assertThatThrownBy(() -> Tokenizer.load(java.util.Arrays.copyOf(bytes, bytes.length / 2), "hdfs://models/cut.vqt"))
+                .isInstanceOf(ModelFormatException.class).hasMessageStartingWith("hdfs://models/cut.vqt: ");
+        assertThatThrownBy(() -> Tokenizer.load("text".getBytes(), "notes.txt"))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("notes.txt: not a vqtok model");
+    }
+
+    @Test
     void loadRejectsForeignTruncatedAndNewerFiles(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("notes.vqt");
         Files.writeString(text, "hello");

@@ -15,7 +15,7 @@ public final class ImageFileDataset implements ImageDataset {
     private final List<Path> files;
     private final Split.Slice slice;
     private final int channels, height, width;
-    private final byte[] buffer;
+    private final ImageDecoder decoder;
 
     private ImageFileDataset(Path root, List<Path> files, Split.Slice slice, int channels, int height, int width) {
         this.root = root;
@@ -24,7 +24,7 @@ public final class ImageFileDataset implements ImageDataset {
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.buffer = new byte[channels * height * width];
+        this.decoder = new ImageDecoder(channels, height, width);
     }
 
     /**
@@ -98,13 +98,12 @@ public final class ImageFileDataset implements ImageDataset {
     @Override
     public void copyImage(int index, float[] dst, int offset) {
         Objects.checkIndex(index, files.size());
-        Objects.checkFromIndexSize(offset, buffer.length, dst.length);
+        Objects.checkFromIndexSize(offset, decoder.imageSize(), dst.length);
         Path file = files.get(index);
         BufferedImage img = ImageFolderDataset.readImage(file);
         if (img.getWidth() != width || img.getHeight() != height)
             throw new DatasetException(String.format("%s: size %dx%d (WxH) differs from %dx%d of the first image %s; all images in a"
                     + " folder must have the same size", file, img.getWidth(), img.getHeight(), width, height, files.get(0)));
-        ImageFolderDataset.convert(file, img, channels, buffer, 0);
-        for (int i = 0; i < buffer.length; i++) dst[offset + i] = (buffer[i] & 0xFF) / 255f;
+        decoder.toFloats(file, img, dst, offset);
     }
 }

@@ -265,8 +265,34 @@ public final class ImageFolderDataset extends ByteImageDataset {
         } catch (IOException e) {
             throw new DatasetException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        BufferedImage img;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return readImage(in, length, file.toString());
+        } catch (IOException e) {
+            throw new DatasetException(file + ": cannot read image (corrupt or unsupported PNG/JPEG: "
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Decodes the bytes of one image file (PNG/JPEG, e.g. a row of a table), with the checks of
+     * {@link #readImage(Path)}.
+     *
+     * @param name what to call the image in error messages (its path or id)
+     * @throws DatasetException if no decoder recognises the bytes, they are corrupt or truncated, or the header claims
+     *         too many pixels
+     */
+    static BufferedImage readImage(byte[] bytes, String name) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return readImage(in, bytes.length, name);
+        } catch (IOException e) {
+            throw new DatasetException(name + ": cannot read image (corrupt or unsupported PNG/JPEG: "
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static BufferedImage readImage(ImageInputStream in, long length, String file) {
+        BufferedImage img;
+        try {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 throw new DatasetException(file + ": not a readable image (no PNG/JPEG decoder recognises its"
@@ -326,7 +352,7 @@ public final class ImageFolderDataset extends ByteImageDataset {
      *
      * @throws DatasetException naming the file if the decoded image cannot be converted
      */
-    static void convert(Path file, BufferedImage img, int channels, byte[] dst, int offset) {
+    static void convert(Object file, BufferedImage img, int channels, byte[] dst, int offset) {
         try {
             convert(img, channels, dst, offset);
         } catch (RuntimeException e) {

@@ -173,7 +173,24 @@ public final class AudioFolderDataset {
 
     /** One WAV file as mono samples at {@code sampleRate}, resampled with a resampler kept per source rate. */
     static float[] readClip(Path file, int sampleRate, Map<Integer, Resampler> resamplers) {
-        Audio a = WavFile.read(file);
+        return atRate(WavFile.read(file), sampleRate, resamplers);
+    }
+
+    /**
+     * The bytes of one WAV file (e.g. a row of a table) as mono samples at {@code sampleRate}: the clip
+     * {@link AudioFileStream#clip} gives for the same file.
+     *
+     * @param wav the complete file content
+     * @param name what to call the file in error messages
+     * @param resamplers resamplers by source rate, reused across calls (a mutable map owned by one thread)
+     * @throws DatasetException if the bytes are not a supported, complete WAV file
+     */
+    public static float[] decodeClip(byte[] wav, String name, int sampleRate, Map<Integer, Resampler> resamplers) {
+        checkRate(sampleRate);
+        return atRate(WavFile.decode(wav, name), sampleRate, resamplers);
+    }
+
+    private static float[] atRate(Audio a, int sampleRate, Map<Integer, Resampler> resamplers) {
         return a.sampleRate() == sampleRate ? a.samples()
                 : resamplers.computeIfAbsent(a.sampleRate(), r -> new Resampler(r, sampleRate)).apply(a.samples());
     }

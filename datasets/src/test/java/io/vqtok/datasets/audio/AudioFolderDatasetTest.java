@@ -250,4 +250,16 @@ class AudioFolderDatasetTest {
         assertThatThrownBy(() -> AudioFolderDataset.open(dir, Split.TRAIN, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void wavBytesDecodeToTheClipsOfTheStream(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        WavFile.write(tmp.resolve("a.wav"), new Audio(AudioFixtures.sine(440, 8000, 8000, 0.5, 0), 8000));
+        WavFile.write(tmp.resolve("b.wav"), new Audio(AudioFixtures.sine(300, 22050, 2205, 0.5, 0), 22050));
+        AudioFileStream s = AudioFileStream.openFolder(tmp, 16000);
+        java.util.Map<Integer, Resampler> resamplers = new java.util.HashMap<>();
+        for (int i = 0; i < s.size(); i++)
+            assertThat(AudioFolderDataset.decodeClip(Files.readAllBytes(s.files().get(i)), "x", 16000, resamplers)).containsExactly(s.clip(i));
+        assertThatThrownBy(() -> AudioFolderDataset.decodeClip(new byte[]{1, 2, 3}, "bad.wav", 16000, resamplers))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("bad.wav");
+    }
 }
