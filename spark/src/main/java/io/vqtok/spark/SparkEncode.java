@@ -41,6 +41,9 @@ import static org.apache.spark.sql.functions.col;
  * A file that cannot be decoded becomes a row with its error and is counted, without failing the job.
  */
 public final class SparkEncode {
+    /** About how many files a partition of a folder input holds when {@link SparkEncodeConfig#partitions()} is 0. */
+    public static final int FILES_PER_PARTITION = 1000;
+
     private SparkEncode() {
     }
 
@@ -99,10 +102,18 @@ public final class SparkEncode {
         }
         boolean audio = probe instanceof AudioTokenizer;
         probe.close();
-        Dataset<Row> items = config.isTable() ? tableItems(spark, config) : fileItems(spark, config, audio);
+        int[] files = {0};
+        Dataset<Row> items = config.isTable() ? tableItems(spark, config) : fileItems(spark, config, audio, files);
         if (config.partitions() > 0) {
             int current = items.rdd().getNumPartitions();
             items = config.partitions() < current ? items.coalesce(config.partitions()) : items.repartition(config.partitions());
+        } else if (files[0] > 0) {
+            // Spark packs small files ~32 to a partition (each costs spark.sql.files.openCostInBytes, 4 MB): too few for a
+            // batch and a task's overhead. Merge neighbouring partitions (no shuffle) to about FILES_PER_PARTITION files,
+            // keeping at least one partition per core.
+            int current = items.rdd().getNumPartitions();
+            int target = Math.max(spark.sparkContext().defaultParallelism(), (files[0] + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+            if (target < current) items = items.coalesce(target);
         }
         String hash = sha256(modelBytes);
         Broadcast<byte[]> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelBytes);
@@ -144,10 +155,11 @@ public final class SparkEncode {
     }
 
     /** (id, content) of the files of a folder or glob, filtered to the model's modality; checked on the driver. */
-    private static Dataset<Row> fileItems(SparkSession spark, SparkEncodeConfig config, boolean audio) {
+    private static Dataset<Row> fileItems(SparkSession spark, SparkEncodeConfig config, boolean audio, int[] count) {
         String glob = config.glob() != null ? config.glob() : audio ? SparkEncodeConfig.AUDIO_GLOB : SparkEncodeConfig.IMAGE_GLOB;
         Dataset<Row> files = binaryFiles(spark, config.input(), glob);
-        if (files.inputFiles().length == 0) {
+        count[0] = files.inputFiles().length;
+        if (count[0] == 0) {
             String kind = audio ? "an audio" : "an image";
             if (config.glob() == null) {
                 int other = binaryFiles(spark, config.input(), audio ? SparkEncodeConfig.IMAGE_GLOB : SparkEncodeConfig.AUDIO_GLOB).inputFiles().length;

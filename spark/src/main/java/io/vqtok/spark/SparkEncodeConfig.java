@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param batchSize images decoded and encoded together within a partition (audio: one file at a time)
  * @param threadsPerTask ND4J threads of each task; 0 for {@code spark.task.cpus}, so the tasks of an executor share its
  *        cores without oversubscribing them
- * @param partitions the number of partitions to encode in; 0 keeps the input's
+ * @param partitions the number of partitions to encode in; 0 keeps a table's and merges a folder's to about
+ *        {@link SparkEncode#FILES_PER_PARTITION} files each (at least one partition per core)
  * @param overwrite replace an existing {@code out}; otherwise an existing one fails the job before it starts
  */
 public record SparkEncodeConfig(String model, String input, String out, String bytesColumn, String idColumn, String glob,

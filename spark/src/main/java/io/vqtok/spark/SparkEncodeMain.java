@@ -41,11 +41,14 @@ public final class SparkEncodeMain implements Callable<Integer> {
     @Option(names = "--threads-per-task", description = "ND4J threads per task (default 0: spark.task.cpus)")
     int threadsPerTask;
 
-    @Option(names = "--partitions", description = "partitions to encode in (default 0: as read)")
+    @Option(names = "--partitions", description = "partitions to encode in (default 0: a table's own; a folder's about " + SparkEncode.FILES_PER_PARTITION + " files each)")
     int partitions;
 
     @Option(names = "--overwrite", description = "replace an existing --out")
     boolean overwrite;
+
+    @Option(names = "--repeat", description = "benchmarking: run the job this many times in one JVM (later runs replace the first one's --out)")
+    int repeat = 1;
 
     @Option(names = "--master", description = "Spark master when not run by spark-submit (default: spark-submit's, else local[*])")
     String master;
@@ -62,11 +65,13 @@ public final class SparkEncodeMain implements Callable<Integer> {
         else if (System.getProperty("spark.master") == null) b.master("local[*]");
         SparkSession spark = b.getOrCreate();
         try {
-            SparkEncode.Summary s = SparkEncode.run(spark, config);
-            System.out.println(s.json());
-            System.err.printf(java.util.Locale.ROOT, "encoded %d %s items to %s in %.2f s (%.0f items/s): %d ok, %d errors%n",
-                    s.rows(), s.modality(), s.out(), s.seconds(), s.itemsPerSecond(), s.ok(), s.errors());
-            for (String e : s.firstErrors()) System.err.println("  error: " + e);
+            for (int run = 0; run < Math.max(1, repeat); run++) {
+                SparkEncode.Summary s = SparkEncode.run(spark, run == 0 ? config : config.withOverwrite(true));
+                System.out.println(s.json());
+                System.err.printf(java.util.Locale.ROOT, "encoded %d %s items to %s in %.2f s (%.0f items/s): %d ok, %d errors%n",
+                        s.rows(), s.modality(), s.out(), s.seconds(), s.itemsPerSecond(), s.ok(), s.errors());
+                for (String e : s.firstErrors()) System.err.println("  error: " + e);
+            }
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("spark-encode: " + e.getMessage());
