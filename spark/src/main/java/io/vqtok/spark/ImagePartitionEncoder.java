@@ -53,8 +53,15 @@ final class ImagePartitionEncoder implements MapPartitionsFunction<Row, Row> {
         ImageDecoder decoder = new ImageDecoder(a.channels(), a.height(), a.width());
         int[] shape = Arrays.stream(t.codeShape()).mapToInt(Math::toIntExact).toArray();
         int perImage = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        int batchFloats;
+        try {
+            batchFloats = Math.multiplyExact(batchSize, decoder.imageSize());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("a batch of " + batchSize + " images of " + decoder.imageSize() + " floats does not fit in one array; use a smaller batch");
+        }
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
+            private final float[] pixels = new float[batchFloats];
 
             @Override
             public boolean hasNext() {
@@ -71,7 +78,6 @@ final class ImagePartitionEncoder implements MapPartitionsFunction<Row, Row> {
             private void encodeBatch() {
                 String[] ids = new String[batchSize];
                 String[] errors = new String[batchSize];
-                float[] pixels = new float[batchSize * decoder.imageSize()];
                 int n = 0, good = 0;
                 while (n < batchSize && rows.hasNext()) {
                     Row r = rows.next();

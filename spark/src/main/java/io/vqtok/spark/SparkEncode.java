@@ -101,6 +101,11 @@ public final class SparkEncode {
             throw new IllegalArgumentException(config.model() + ": not a usable model: " + message(e), e);
         }
         boolean audio = probe instanceof AudioTokenizer;
+        if (probe instanceof ImageTokenizer it) {
+            long floats = (long) config.batchSize() * it.autoencoderConfig().channels() * it.autoencoderConfig().height() * it.autoencoderConfig().width();
+            if (floats > Integer.MAX_VALUE - 8)
+                throw new IllegalArgumentException("a batch of " + config.batchSize() + " images of the model's size does not fit in one array; use a smaller batch");
+        }
         probe.close();
         int[] files = {0};
         Dataset<Row> items = config.isTable() ? tableItems(spark, config) : fileItems(spark, config, audio, files);
