@@ -25,8 +25,9 @@ final class AudioTraining {
         int batch = c.batch == null ? 16 : c.batch;
         QuantizerConfig qc = c.quantizer.toConfig();
         AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate, c.segment, c.baseChannels == null ? 16 : c.baseChannels,
-                c.strides, c.residualUnits, c.quantizer.dim);
-        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss, c.keepCheckpoints);
+                c.strides, c.residualUnits, c.quantizer.dim, c.activation());
+        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss, c.keepCheckpoints)
+                .withAudioLosses(c.spectralLoss, c.melLoss, c.waveformL1).withSchedule(c.warmupSteps, c.schedule());
         AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, c.sampleRate);
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         String description = train.description();
@@ -63,6 +64,11 @@ final class AudioTraining {
         m.put("segment", c.segment);
         m.put("lr", c.lr);
         m.put("spectral_loss", c.spectralLoss);
+        m.put("mel_loss", c.melLoss);
+        m.put("waveform_l1", c.waveformL1);
+        m.put("warmup_steps", c.warmupSteps);
+        m.put("lr_schedule", tc.schedule().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("activation", ac.activation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("seed", c.seed);
         m.put("train_audio_s_per_s", Json.round(progress.imagesPerSecond(), 2));
         m.put("train_s", Json.round(wallSeconds, 1));

@@ -73,6 +73,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--spectral-loss", defaultValue = "0.3", description = "audio: weight of the multi-resolution STFT loss (default: ${DEFAULT-VALUE})")
     double spectralLoss;
 
+    @Option(names = "--activation", defaultValue = "elu", description = "audio: encoder/decoder nonlinearity elu | snake (default: ${DEFAULT-VALUE})")
+    String activation;
+
+    @Option(names = "--mel-loss", defaultValue = "0", description = "audio: weight of DAC's multi-scale log-mel L1 loss (7 scales, windows 32..2048) (default: ${DEFAULT-VALUE})")
+    double melLoss;
+
+    @Option(names = "--waveform-l1", defaultValue = "0", description = "audio: weight of the waveform L1 loss (default: ${DEFAULT-VALUE})")
+    double waveformL1;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "linear learning-rate warm-up over N steps (default: ${DEFAULT-VALUE})")
+    int warmupSteps;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "learning rate after the warm-up: constant | cosine (to 0.1 of --lr at the last step) (default: ${DEFAULT-VALUE})")
+    String lrSchedule;
+
     @Option(names = "--downsampling", defaultValue = "4", description = "total stride 2|4|8|16 (default: ${DEFAULT-VALUE})")
     int downsampling;
 
@@ -116,7 +131,8 @@ final class TrainCommand implements Callable<Integer> {
         if (Data.isAudio(data)) return AudioTraining.run(this);
         int batch = this.batch == null ? 128 : this.batch;
         QuantizerConfig qc = quantizer.toConfig();
-        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery, 0, keepCheckpoints);
+        if (melLoss != 0 || waveformL1 != 0) throw new IllegalArgumentException("--mel-loss and --waveform-l1 apply to audio data only");
+        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery, 0, keepCheckpoints).withSchedule(warmupSteps, schedule());
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
         ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
                 baseChannels == null ? 32 : baseChannels, downsampling, resBlocks, quantizer.dim);
@@ -171,6 +187,22 @@ final class TrainCommand implements Callable<Integer> {
                 + String.format("encoding: %.0f img/s%n", encodeRate)
                 + "model: " + out + "   reconstructions: " + png;
         return new Summary(m, human);
+    }
+
+    TrainConfig.Schedule schedule() {
+        return switch (lrSchedule.toLowerCase(java.util.Locale.ROOT)) {
+            case "constant" -> TrainConfig.Schedule.CONSTANT;
+            case "cosine" -> TrainConfig.Schedule.COSINE;
+            default -> throw new IllegalArgumentException("unknown --lr-schedule '" + lrSchedule + "'; expected constant or cosine");
+        };
+    }
+
+    io.vqtok.autoencoders.AudioAutoencoderConfig.Activation activation() {
+        return switch (activation.toLowerCase(java.util.Locale.ROOT)) {
+            case "elu" -> io.vqtok.autoencoders.AudioAutoencoderConfig.Activation.ELU;
+            case "snake" -> io.vqtok.autoencoders.AudioAutoencoderConfig.Activation.SNAKE;
+            default -> throw new IllegalArgumentException("unknown --activation '" + activation + "'; expected elu or snake");
+        };
     }
 
     void save(io.vqtok.autoencoders.Tokenizer t) {
