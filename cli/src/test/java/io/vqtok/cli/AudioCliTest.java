@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static io.vqtok.cli.CliTest.vqtok;
@@ -77,6 +78,40 @@ class AudioCliTest {
         CliTest.Run eval = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1", "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         assertThat(new ObjectMapper().readTree(eval.out().trim()).get("per_stages")).hasSize(1);
+    }
+
+    @Test
+    void theCodecRecipeTrainsWithSnakeDilatedUnitsMelAndL1TermsAndAWarmedUpCosineRate() throws IOException {
+        Path m = dir.resolve("codec.vqt");
+        CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
+                "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--residual-units", "2",
+                "--activation", "snake", "--spectral-loss", "0", "--mel-loss", "1", "--waveform-l1", "0.5", "--lr", "1e-3",
+                "--warmup-steps", "2", "--lr-schedule", "cosine", "--steps", "3", "--batch", "2", "--out", m.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        assertThat(j.get("activation").asText()).isEqualTo("snake");
+        assertThat(j.get("mel_loss").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
+        List<JsonNode> log = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("codec.vqt.log.jsonl"))) log.add(new ObjectMapper().readTree(line));
+        assertThat(log).hasSize(3);
+        // warm-up 1e-3 · 1/2, 1e-3 · 2/2, then the cosine's last step: a tenth of the peak
+        assertThat(log.get(0).get("lr").asDouble()).isCloseTo(5e-4, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(1).get("lr").asDouble()).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(2).get("lr").asDouble()).isCloseTo(1e-4, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(0).has("loss.mel")).isTrue();
+        assertThat(log.get(0).get("loss.mel").asDouble()).isPositive();
+        assertThat(log.get(0).get("loss.waveform_l1").asDouble()).isPositive();
+        // the Snake parameters are saved and read back: the model evaluates
+        CliTest.Run eval = vqtok("eval", "--model", m.toString(), "--data", corpus.toString(), "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+
+        CliTest.Run image = vqtok("train", "--mel-loss", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
+        assertThat(image.code()).isEqualTo(2);
+        assertThat(image.err()).contains("--mel-loss and --waveform-l1 apply to audio data only");
+        CliTest.Run act = vqtok("train", "--data", corpus.toString(), "--activation", "relu", "--steps", "1", "--out", dir.resolve("x.vqt").toString());
+        assertThat(act.code()).isEqualTo(2);
+        assertThat(act.err()).contains("unknown --activation 'relu'");
     }
 
     @Test
