@@ -6,6 +6,8 @@ import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.autoencoders.TrainingBatches;
+import io.vqtok.autoencoders.TrainingRun;
+import io.vqtok.autoencoders.TrainingStats;
 import io.vqtok.datasets.Split;
 import io.vqtok.datasets.audio.Audio;
 import io.vqtok.datasets.audio.AudioFolderDataset;
@@ -32,16 +34,17 @@ final class AudioTraining {
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         String description = train.description();
         TokenizerTrainer trainer = c.trainer(config, tc, description, () -> AudioTokenizer.create(config, c.seed));
-        AudioTokenizer tokenizer = (AudioTokenizer) trainer.tokenizer();
+        AudioTokenizer tokenizer = (AudioTokenizer) trainer.tokenizer();   // trained in place by the run below
         System.err.printf("vqtok train: %s on %s, %d steps x %d segments of %.2f s (hop %d, %.1f frames/s), lr %g, seed %d%n",
                 qc.describe(), description, c.steps, batch, c.segment / (double) c.sampleRate, ac.hop(), ac.frameRate(), c.lr, c.seed);
 
-        TrainCommand.Progress progress = c.new Progress(c.steps, trainer.step(), "s audio/s", c.segment / (double) c.sampleRate);
-        long wallStart = System.nanoTime();
-        // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
-        c.train(trainer, TrainingBatches.audioCrops(train, c.segment, tc), progress);
-        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-        c.save(tokenizer);
+        TrainingRun.Result run;
+        try (TrainCommand.Progress progress = new TrainCommand.Progress(c.steps, trainer.step(), "s audio/s", c.segment / (double) c.sampleRate)) {
+            // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
+            run = TrainingRun.train(trainer, TrainingBatches.audioCrops(train, c.segment, tc), c.out, c.segment / (double) c.sampleRate, progress);
+        }
+        TrainingStats stats = run.stats();
+        double wallSeconds = run.wallSeconds();
 
         io.vqtok.autoencoders.AudioEvaluator.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, c.sampleRate),
                 AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
@@ -59,7 +62,7 @@ final class AudioTraining {
         m.put("sample_rate", c.sampleRate);
         m.put("hop", ac.hop());
         m.put("steps", c.steps);
-        m.put("resumed_from_step", progress.startStep);
+        m.put("resumed_from_step", stats.startStep());
         m.put("batch", batch);
         m.put("segment", c.segment);
         m.put("lr", c.lr);
@@ -70,18 +73,18 @@ final class AudioTraining {
         m.put("lr_schedule", tc.schedule().name().toLowerCase(java.util.Locale.ROOT));
         m.put("activation", ac.activation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("seed", c.seed);
-        m.put("train_audio_s_per_s", Json.round(progress.imagesPerSecond(), 2));
+        m.put("train_audio_s_per_s", Json.round(stats.unitsPerSecond(), 2));
         m.put("train_s", Json.round(wallSeconds, 1));
-        m.put("final_train_loss", Json.round(progress.lastLoss, 6));
-        m.put("codes_reseeded", progress.reseeded);
-        m.put("resident_memory", progress.memory());
+        m.put("final_train_loss", Json.round(stats.lastLoss(), 6));
+        m.put("codes_reseeded", stats.reseeded());
+        m.put("resident_memory", TrainCommand.memory(stats));
         m.put("validation", AudioEval.json(validationEval));
         m.put("test", AudioEval.json(eval));
         m.put("model", c.out.toString());
-        m.put("log", c.log().toString());
+        m.put("log", run.log().toString());
         m.put("reconstruction", wav.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.1f s of audio per second (compute only), final loss %.5f%n",
-                qc.describe(), c.steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss)
+                qc.describe(), c.steps, wallSeconds, stats.unitsPerSecond(), stats.lastLoss())
                 + "validation: " + AudioEval.human(validationEval) + "\n"
                 + "test: " + AudioEval.human(eval) + "\n"
                 + "model: " + c.out + "   reconstruction of " + test.files().get(0).getFileName() + ": " + wav;

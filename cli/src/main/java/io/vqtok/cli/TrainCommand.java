@@ -4,13 +4,13 @@ import io.vqtok.autoencoders.EvalResult;
 import io.vqtok.autoencoders.Evaluator;
 import io.vqtok.autoencoders.ImageAutoencoderConfig;
 import io.vqtok.autoencoders.ImageTokenizer;
-import io.vqtok.autoencoders.NonFiniteLossException;
 import io.vqtok.autoencoders.StepReport;
 import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.Tokenizer;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainingBatches;
-import io.vqtok.autoencoders.TrainingLog;
+import io.vqtok.autoencoders.TrainingRun;
+import io.vqtok.autoencoders.TrainingStats;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.datasets.ImageDataset;
 import io.vqtok.datasets.ImageWriter;
@@ -33,9 +33,6 @@ import java.util.concurrent.Callable;
 /** {@code vqtok train}: trains a tokenizer on the training split, checkpoints it, then reports validation and test metrics. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an image or audio tokenizer.")
 final class TrainCommand implements Callable<Integer> {
-    /** Steps excluded from the throughput figure (graph building, JIT warm-up). */
-    static final int WARMUP_STEPS = 5;
-
     @Option(names = "--data", defaultValue = "fashion-mnist",
             description = "fashion-mnist | IDX directory | image folder | speech (data/speech) | audio folder with train/ and test/ WAVs (default: ${DEFAULT-VALUE})")
     String data;
@@ -140,17 +137,16 @@ final class TrainCommand implements Callable<Integer> {
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         String description = train.description();
         TokenizerTrainer trainer = trainer(config, tc, description, () -> ImageTokenizer.create(config, seed));
-        ImageTokenizer tokenizer = (ImageTokenizer) trainer.tokenizer();
         System.err.printf("vqtok train: %s on %s, %d steps x %d, lr %g, seed %d%n",
                 qc.describe(), description, steps, batch, lr, seed);
 
-        Progress progress = new Progress(steps, trainer.step());
-        long wallStart = System.nanoTime();
-        try (TrainingBatches batches = TrainingBatches.images(train, tc)) {
-            train(trainer, batches, progress);
+        TrainingRun.Result run;
+        try (TrainingBatches batches = TrainingBatches.images(train, tc); Progress progress = new Progress(steps, trainer.step(), "img/s", 1)) {
+            run = TrainingRun.train(trainer, batches, out, 1, progress);
         }
-        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-        save(tokenizer);
+        ImageTokenizer tokenizer = (ImageTokenizer) run.tokenizer();
+        TrainingStats stats = run.stats();
+        double wallSeconds = run.wallSeconds();
 
         ImageDataset validation = Data.open(data, Split.VALIDATION, train.channels());
         EvalResult validationEval = Evaluator.evaluate(tokenizer, Data.inOrder(validation, ImageTokenizer.INFERENCE_BATCH, evalLimit));
@@ -165,23 +161,23 @@ final class TrainCommand implements Callable<Integer> {
         m.put("config", qc.describe());
         m.put("codebook_size", tokenizer.quantizer().codebookSize());
         m.put("steps", steps);
-        m.put("resumed_from_step", progress.startStep);
+        m.put("resumed_from_step", stats.startStep());
         m.put("batch", batch);
         m.put("lr", lr);
         m.put("seed", seed);
-        m.put("train_img_per_s", Json.round(progress.imagesPerSecond(), 1));
+        m.put("train_img_per_s", Json.round(stats.unitsPerSecond(), 1));
         m.put("train_s", Json.round(wallSeconds, 1));
-        m.put("final_train_loss", Json.round(progress.lastLoss, 6));
-        m.put("codes_reseeded", progress.reseeded);
-        m.put("resident_memory", progress.memory());
+        m.put("final_train_loss", Json.round(stats.lastLoss(), 6));
+        m.put("codes_reseeded", stats.reseeded());
+        m.put("resident_memory", memory(stats));
         m.put("validation", Json.eval(validationEval));
         m.put("test", Json.eval(eval));
         m.put("encode_img_per_s", Json.round(encodeRate, 1));
         m.put("model", out.toString());
-        m.put("log", log().toString());
+        m.put("log", run.log().toString());
         m.put("reconstructions", png.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.0f img/s (compute only), final loss %.5f, %d codes reseeded%n",
-                qc.describe(), steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss, progress.reseeded)
+                qc.describe(), steps, wallSeconds, stats.unitsPerSecond(), stats.lastLoss(), stats.reseeded())
                 + "validation: " + Json.human(validationEval) + "\n"
                 + "test: " + Json.human(eval) + "\n"
                 + String.format("encoding: %.0f img/s%n", encodeRate)
@@ -205,64 +201,21 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    void save(io.vqtok.autoencoders.Tokenizer t) {
-        try {
-            t.save(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Where checkpoints go: {@code <out>.ckpt}. */
-    Path checkpoint() {
-        return out.resolveSibling(out.getFileName() + ".ckpt");
-    }
-
-    /**
-     * The trainer of this run: resumed from the latest checkpoint with {@code --resume}, else a fresh model; a fresh run
-     * refuses to start over an earlier run's checkpoint.
-     */
+    /** The trainer of this run ({@link TrainingRun#trainer}): resumed with {@code --resume}, else a fresh model. */
     TokenizerTrainer trainer(TokenizerConfig config, TrainConfig tc, String data, java.util.function.Supplier<Tokenizer> fresh) {
-        try {
-            java.util.Optional<Path> latest = TokenizerTrainer.latestCheckpoint(checkpoint());
-            if (resume && latest.isPresent()) {
-                TokenizerTrainer t = TokenizerTrainer.resume(latest.get(), config, tc, data);
-                System.err.printf("vqtok train: resuming from %s at step %d%n", latest.get(), t.step());
-                return t;
-            }
-            if (resume) System.err.printf("vqtok train: no checkpoint at %s; starting at step 0%n", checkpoint());
-            else if (latest.isPresent() && checkpointEvery > 0)   // the run would overwrite it
-                throw new IllegalArgumentException("a checkpoint of an earlier run exists at " + latest.get()
-                        + "; pass --resume to continue it, or delete " + checkpoint() + "* to start over");
-            return new TokenizerTrainer(fresh.get(), tc);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return TrainingRun.trainer(out, resume, config, tc, data, fresh, note -> System.err.println("vqtok train: " + note));
     }
 
-    /** The per-step log: {@code <out>.log.jsonl}. */
-    Path log() {
-        return out.resolveSibling(out.getFileName() + ".log.jsonl");
-    }
-
-    /**
-     * Trains to the last step with checkpoints in {@link #checkpoint()} and a line per step in {@link #log()}, reporting
-     * progress; a non-finite loss names the last good checkpoint.
-     */
-    void train(TokenizerTrainer trainer, TrainingBatches batches, Progress progress) {
-        try (TrainingLog log = TrainingLog.open(log(), trainer.step())) {
-            trainer.train(batches, r -> {
-                log.onStep(r);
-                progress.step(r);
-            }, checkpointEvery > 0 ? checkpoint() : null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (NonFiniteLossException e) {
-            throw new IllegalStateException(e.getMessage() + (trainer.lastCheckpointStep() > 0 ? "; last good checkpoint (step "
-                    + trainer.lastCheckpointStep() + ") kept in " + checkpoint() : "; no checkpoint had been saved"));
-        } finally {
-            progress.close();
-        }
+    /** Resident memory figures for the summary, in MB. */
+    static Map<String, Object> memory(TrainingStats stats) {
+        TrainingStats.Memory mem = stats.memory();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reference_step", mem.referenceStep());
+        m.put("at_reference_mb", Math.round(mem.atReferenceBytes() / 1e6));
+        m.put("end_mb", Math.round(mem.endBytes() / 1e6));
+        m.put("peak_mb", Math.round(mem.peakBytes() / 1e6));
+        m.put("growth", Json.round(mem.growth(), 3));
+        return m;
     }
 
     /** Encoding throughput over the test images, in batches of 1000, data already in memory, after one warm-up batch. */
@@ -292,53 +245,31 @@ final class TrainCommand implements Callable<Integer> {
         ImageWriter.writeGrid(png, both.dup('c').data().asFloat(), 2 * n, test.channels(), test.height(), test.width(), n, 3);
     }
 
-    /** Progress bar on a terminal, a line every 10% otherwise; tracks throughput and the last checkpoint. */
-    final class Progress {
+    /** Progress bar on a terminal, a line every 10% otherwise (with an ETA); throughput from the run's own {@link TrainingStats}. */
+    static final class Progress implements TokenizerTrainer.Listener, AutoCloseable {
         private final ProgressBar bar;
         private final int total;
-        private double computeSeconds;
+        private final long startStep;
         private final long startNanos = System.nanoTime();
-        private long timedImages;
-        long reseeded;
-        double lastLoss;
-        /** The step the run started from (0, or a resumed checkpoint's). */
-        final long startStep;
-        /** Resident memory after the reference step (step 500, or a sixth of a shorter run), at the end, and the peak. */
-        long rssAtReference, rssEnd, rssPeak, referenceStep;
-
+        private final TrainingStats stats;
         private final String unit;
-        private final double perItem;
-
-        Progress(int total, long startStep) {
-            this(total, startStep, "img/s", 1);
-        }
 
         /** Throughput counts {@code perItem} units (e.g. seconds of audio) per batch item. */
         Progress(int total, long startStep, String unit, double perItem) {
             this.total = total;
             this.startStep = startStep;
             this.unit = unit;
-            this.perItem = perItem;
+            this.stats = new TrainingStats(startStep, total, perItem);
             this.bar = System.console() != null ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setInitialMax(total)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
         }
 
-        void step(StepReport r) {
-            if (r.step() > startStep + WARMUP_STEPS || total - startStep <= WARMUP_STEPS) {
-                computeSeconds += r.stepSeconds();
-                timedImages += r.images();
-            }
-            reseeded += r.reseeded();
-            lastLoss = r.loss();
-            if (r.step() == Math.max(1, Math.min(500, total / 6))) {
-                referenceStep = r.step();
-                rssAtReference = r.residentBytes();
-            }
-            rssEnd = r.residentBytes();
-            rssPeak = Math.max(rssPeak, r.residentBytes());
+        @Override
+        public void onStep(StepReport r) {
+            stats.onStep(r);
             String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s rss %d MB", r.loss(), r.reconstruction(), r.batchUsage(),
-                    imagesPerSecond(), unit, r.residentBytes() / 1_000_000);
+                    stats.unitsPerSecond(), unit, r.residentBytes() / 1_000_000);
             if (bar != null) {
                 bar.stepTo(r.step());
                 bar.setExtraMessage(msg);
@@ -355,22 +286,8 @@ final class TrainCommand implements Callable<Integer> {
             return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
         }
 
-        /** Resident memory figures for the summary, in MB. */
-        Map<String, Object> memory() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("reference_step", referenceStep);
-            m.put("at_reference_mb", Math.round(rssAtReference / 1e6));
-            m.put("end_mb", Math.round(rssEnd / 1e6));
-            m.put("peak_mb", Math.round(rssPeak / 1e6));
-            m.put("growth", rssAtReference > 0 ? Json.round(rssEnd / (double) rssAtReference - 1, 3) : 0);
-            return m;
-        }
-
-        double imagesPerSecond() {
-            return computeSeconds > 0 ? timedImages * perItem / computeSeconds : 0;
-        }
-
-        void close() {
+        @Override
+        public void close() {
             if (bar != null) bar.close();
         }
     }
