@@ -65,6 +65,14 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
         return new AudioAutoencoderConfig(16000, 8000, 16, new int[]{2, 4, 5, 8}, 1, latentDim);
     }
 
+    /**
+     * The speech codec preset (issue #11's benchmark model): 16 kHz, 0.5 s segments, 16 base channels, strides 2,4,5,8
+     * (hop 320, 50 frames/s), three residual units per stride with dilations 1, 3, 9, ELU.
+     */
+    public static AudioAutoencoderConfig speechCodec16k(int latentDim) {
+        return new AudioAutoencoderConfig(16000, 8000, 16, new int[]{2, 4, 5, 8}, 3, latentDim);
+    }
+
     /** This config with another activation. */
     public AudioAutoencoderConfig withActivation(Activation a) {
         return new AudioAutoencoderConfig(sampleRate, segment, baseChannels, strides, residualUnits, latentDim, a);

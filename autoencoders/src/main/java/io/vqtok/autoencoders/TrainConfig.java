@@ -72,6 +72,26 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         this(steps, batchSize, learningRate, seed, checkpointEvery, 0);
     }
 
+    /** The image default: 1000 steps of batch 128, Adam 2e-3 constant, a checkpoint every 250 steps. */
+    public static TrainConfig images(long seed) {
+        return new TrainConfig(1000, 128, 2e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS);
+    }
+
+    /**
+     * The speech codec default (issue #11's benchmark recipe, DAC's non-adversarial ablation): 2500 steps of 16 crops,
+     * Adam 1e-3 warmed up over 200 steps then cosine, multi-scale mel loss 1 and waveform L1 1 beside the MSE, no STFT
+     * loss, a checkpoint every 250 steps.
+     */
+    public static TrainConfig speechCodec(long seed) {
+        return new TrainConfig(2500, 16, 1e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS, 1, 1, 200, Schedule.COSINE);
+    }
+
+    /** This config with {@code steps}, {@code batchSize}, {@code learningRate} and {@code checkpointEvery} replaced. */
+    public TrainConfig withRun(int steps, int batchSize, double learningRate, int checkpointEvery, int keepCheckpoints) {
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1,
+                Math.min(warmupSteps, steps), schedule);
+    }
+
     /** This config with the audio loss weights {@code mel} and {@code waveformL1}. */
     public TrainConfig withAudioLosses(double spectral, double mel, double waveformL1) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectral, keepCheckpoints, mel, waveformL1, warmupSteps, schedule);

@@ -40,14 +40,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     QuantizerOptions quantizer;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "optimizer steps (default: 1000 for images, 2500 for audio)")
+    Integer steps;
 
     @Option(names = "--batch", description = "images or audio segments per step (default: 128 images, 16 segments)")
     Integer batch;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Option(names = "--lr", description = "Adam's (peak) learning rate (default: 2e-3 for images, 1e-3 for audio)")
+    Double lr;
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -55,34 +55,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--base-channels", description = "channels of the first conv (default: 32 for images, 16 for audio)")
     Integer baseChannels;
 
-    @Option(names = "--sample-rate", defaultValue = "16000", description = "audio: the model's sample rate; files are resampled to it (default: ${DEFAULT-VALUE})")
-    int sampleRate;
+    @Option(names = "--sample-rate", description = "audio: the model's sample rate; files are resampled to it (default: 16000)")
+    Integer sampleRate;
 
-    @Option(names = "--segment", defaultValue = "8000", description = "audio: samples per training crop (default: ${DEFAULT-VALUE})")
-    int segment;
+    @Option(names = "--segment", description = "audio: samples per training crop (default: 8000)")
+    Integer segment;
 
-    @Option(names = "--strides", split = ",", defaultValue = "2,4,5,8", description = "audio: encoder strides; their product is the hop (default: ${DEFAULT-VALUE})")
+    @Option(names = "--strides", split = ",", description = "audio: encoder strides; their product is the hop (default: 2,4,5,8)")
     int[] strides;
 
-    @Option(names = "--residual-units", defaultValue = "1", description = "audio: residual units per stride (default: ${DEFAULT-VALUE})")
-    int residualUnits;
+    @Option(names = "--residual-units", description = "audio: residual units per stride, dilations 1, 3, 9 (default: 3)")
+    Integer residualUnits;
 
-    @Option(names = "--spectral-loss", defaultValue = "0.3", description = "audio: weight of the multi-resolution STFT loss (default: ${DEFAULT-VALUE})")
-    double spectralLoss;
+    @Option(names = "--spectral-loss", description = "audio: weight of the multi-resolution STFT loss (default: 0)")
+    Double spectralLoss;
 
-    @Option(names = "--activation", defaultValue = "elu", description = "audio: encoder/decoder nonlinearity elu | snake (default: ${DEFAULT-VALUE})")
+    @Option(names = "--activation", description = "audio: encoder/decoder nonlinearity elu | snake (default: elu)")
     String activation;
 
-    @Option(names = "--mel-loss", defaultValue = "0", description = "audio: weight of DAC's multi-scale log-mel L1 loss (7 scales, windows 32..2048) (default: ${DEFAULT-VALUE})")
-    double melLoss;
+    @Option(names = "--mel-loss", description = "audio: weight of DAC's multi-scale log-mel L1 loss (7 scales, windows 32..2048) (default: 1)")
+    Double melLoss;
 
-    @Option(names = "--waveform-l1", defaultValue = "0", description = "audio: weight of the waveform L1 loss (default: ${DEFAULT-VALUE})")
-    double waveformL1;
+    @Option(names = "--waveform-l1", description = "audio: weight of the waveform L1 loss (default: 1)")
+    Double waveformL1;
 
-    @Option(names = "--warmup-steps", defaultValue = "0", description = "linear learning-rate warm-up over N steps (default: ${DEFAULT-VALUE})")
-    int warmupSteps;
+    @Option(names = "--warmup-steps", description = "linear learning-rate warm-up over N steps (default: 0 for images, 200 for audio)")
+    Integer warmupSteps;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "learning rate after the warm-up: constant | cosine (to 0.1 of --lr at the last step) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-schedule", description = "learning rate after the warm-up: constant | cosine (to 0.1 of --lr at the last step) (default: constant for images, cosine for audio)")
     String lrSchedule;
 
     @Option(names = "--downsampling", defaultValue = "4", description = "total stride 2|4|8|16 (default: ${DEFAULT-VALUE})")
@@ -126,10 +126,13 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains, saves and evaluates; returns the summary that {@code --json} prints. */
     Summary run() {
         if (Data.isAudio(data)) return AudioTraining.run(this);
-        int batch = this.batch == null ? 128 : this.batch;
+        int batch = this.batch == null ? TrainConfig.images(seed).batchSize() : this.batch;
         QuantizerConfig qc = quantizer.toConfig();
-        if (melLoss != 0 || waveformL1 != 0) throw new IllegalArgumentException("--mel-loss and --waveform-l1 apply to audio data only");
-        TrainConfig tc = new TrainConfig(steps, batch, lr, seed, checkpointEvery, 0, keepCheckpoints).withSchedule(warmupSteps, schedule());
+        if (melLoss != null || waveformL1 != null || spectralLoss != null)
+            throw new IllegalArgumentException("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
+        TrainConfig tc = trainConfig(TrainConfig.images(seed), batch);
+        int steps = tc.steps();
+        double lr = tc.learningRate();
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
         ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
                 baseChannels == null ? 32 : baseChannels, downsampling, resBlocks, quantizer.dim);
@@ -185,6 +188,18 @@ final class TrainCommand implements Callable<Integer> {
         return new Summary(m, human);
     }
 
+    /**
+     * The train config of this run: the modality's preset ({@link TrainConfig#images}, {@link TrainConfig#speechCodec}) with
+     * what the flags name replaced.
+     */
+    TrainConfig trainConfig(TrainConfig preset, int batch) {
+        TrainConfig tc = preset.withRun(steps != null ? steps : preset.steps(), batch, lr != null ? lr : preset.learningRate(), checkpointEvery,
+                keepCheckpoints);
+        tc = tc.withAudioLosses(spectralLoss != null ? spectralLoss : tc.spectralLoss(), melLoss != null ? melLoss : tc.melLoss(),
+                waveformL1 != null ? waveformL1 : tc.waveformL1());
+        return tc.withSchedule(warmupSteps != null ? warmupSteps : tc.warmupSteps(), lrSchedule != null ? schedule() : tc.schedule());
+    }
+
     TrainConfig.Schedule schedule() {
         return switch (lrSchedule.toLowerCase(java.util.Locale.ROOT)) {
             case "constant" -> TrainConfig.Schedule.CONSTANT;
@@ -193,7 +208,8 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    io.vqtok.autoencoders.AudioAutoencoderConfig.Activation activation() {
+    io.vqtok.autoencoders.AudioAutoencoderConfig.Activation activation(io.vqtok.autoencoders.AudioAutoencoderConfig.Activation preset) {
+        if (activation == null) return preset;
         return switch (activation.toLowerCase(java.util.Locale.ROOT)) {
             case "elu" -> io.vqtok.autoencoders.AudioAutoencoderConfig.Activation.ELU;
             case "snake" -> io.vqtok.autoencoders.AudioAutoencoderConfig.Activation.SNAKE;

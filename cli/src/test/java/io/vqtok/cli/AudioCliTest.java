@@ -108,10 +108,30 @@ class AudioCliTest {
 
         CliTest.Run image = vqtok("train", "--mel-loss", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
         assertThat(image.code()).isEqualTo(2);
-        assertThat(image.err()).contains("--mel-loss and --waveform-l1 apply to audio data only");
+        assertThat(image.err()).contains("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
         CliTest.Run act = vqtok("train", "--data", corpus.toString(), "--activation", "relu", "--steps", "1", "--out", dir.resolve("x.vqt").toString());
         assertThat(act.code()).isEqualTo(2);
         assertThat(act.err()).contains("unknown --activation 'relu'");
+    }
+
+    @Test
+    void audioRunsWithoutLossOrScheduleFlagsTakeTheLibrarysSpeechCodecPreset() throws IOException {
+        Path m = dir.resolve("preset.vqt");
+        CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
+                "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--steps", "2", "--batch", "2",
+                "--out", m.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        io.vqtok.autoencoders.TrainConfig p = io.vqtok.autoencoders.TrainConfig.speechCodec(0);
+        io.vqtok.autoencoders.AudioAutoencoderConfig a = io.vqtok.autoencoders.AudioAutoencoderConfig.speechCodec16k(8);
+        assertThat(j.get("lr").asDouble()).isEqualTo(p.learningRate());
+        assertThat(j.get("mel_loss").asDouble()).isEqualTo(p.melLoss());
+        assertThat(j.get("waveform_l1").asDouble()).isEqualTo(p.waveformL1());
+        assertThat(j.get("spectral_loss").asDouble()).isEqualTo(p.spectralLoss());
+        assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
+        assertThat(j.get("warmup_steps").asInt()).isEqualTo(2);   // the preset's 200, capped at the run's 2 steps
+        assertThat(j.get("residual_units").asInt()).isEqualTo(a.residualUnits());
+        assertThat(j.get("activation").asText()).isEqualTo(a.activation().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Test
