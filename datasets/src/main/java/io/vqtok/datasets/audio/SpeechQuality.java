@@ -12,8 +12,8 @@ import java.util.Objects;
  * models are measured by this one method, so their numbers compare.
  *
  * @param delaySamples samples by which the estimate lagged the reference (0 for a delay-free codec)
- * @param stoi STOI, at most 1, higher is better
- * @param estoi ESTOI, at most 1, higher is better
+ * @param stoi STOI, at most 1, higher is better; NaN for a clip with under 0.4 s of speech, where it is undefined
+ * @param estoi ESTOI, at most 1, higher is better; NaN where STOI is
  * @param siSnrDb SI-SNR in dB, higher is better
  * @param melDistance the 80-band mel distance, lower is better
  * @param multiScaleMelDistance DAC's 7-scale mel distance, lower is better
@@ -30,14 +30,13 @@ public record SpeechQuality(int delaySamples, double stoi, double estoi, double 
      *        after alignment)
      * @param sampleRate the rate of both in Hz
      * @return the measures
-     * @throws IllegalArgumentException if a signal is empty, the rate is not positive, the reference is silent
-     *         or shorter than STOI needs (about 0.4 s of speech)
+     * @throws IllegalArgumentException if a signal is empty, the rate is not positive or the reference is silent
      */
     public static SpeechQuality measure(float[] reference, float[] estimate, int sampleRate) {
         Alignment a = Alignment.align(reference, estimate, sampleRate);
         float[] x = a.reference();
         float[] y = a.estimate();
-        Stoi.Scores s = Stoi.scores(x, y, sampleRate);
+        Stoi.Scores s = Stoi.scoresIfLongEnough(x, y, sampleRate).orElse(new Stoi.Scores(Double.NaN, Double.NaN));
         return new SpeechQuality(a.delay(), s.stoi(), s.estoi(), AudioMetrics.siSnr(x, y),
                 AudioMetrics.melDistance(x, y, sampleRate), AudioMetrics.multiScaleMelDistance(x, y, sampleRate),
                 AudioMetrics.multiResolutionStft(x, y).total());
@@ -49,14 +48,15 @@ public record SpeechQuality(int delaySamples, double stoi, double estoi, double 
      * @param files the number of files averaged, at least 1
      * @param meanDelaySamples the mean delay in samples
      * @param maxAbsDelaySamples the largest |delay| in samples
-     * @param stoi mean STOI
-     * @param estoi mean ESTOI
+     * @param stoiFiles the files long enough for STOI (about 0.4 s of speech), those its two means are over
+     * @param stoi mean STOI over those files, NaN if none
+     * @param estoi mean ESTOI over those files, NaN if none
      * @param siSnrDb mean SI-SNR in dB
      * @param melDistance mean 80-band mel distance
      * @param multiScaleMelDistance mean multi-scale (DAC) mel distance
      * @param stftDistance mean multi-resolution STFT distance
      */
-    public record Mean(int files, double meanDelaySamples, int maxAbsDelaySamples, double stoi, double estoi,
+    public record Mean(int files, double meanDelaySamples, int maxAbsDelaySamples, int stoiFiles, double stoi, double estoi,
             double siSnrDb, double melDistance, double multiScaleMelDistance, double stftDistance) {
 
         /**
@@ -85,6 +85,7 @@ public record SpeechQuality(int delaySamples, double stoi, double estoi, double 
             int n = measures.size();
             double delay = 0;
             int maxDelay = 0;
+            int stoiFiles = 0;
             double stoi = 0;
             double estoi = 0;
             double snr = 0;
@@ -94,14 +95,19 @@ public record SpeechQuality(int delaySamples, double stoi, double estoi, double 
             for (SpeechQuality q : measures) {
                 delay += q.delaySamples();
                 maxDelay = Math.max(maxDelay, Math.abs(q.delaySamples()));
-                stoi += q.stoi();
-                estoi += q.estoi();
+                if (!Double.isNaN(q.stoi())) {
+                    stoiFiles++;
+                    stoi += q.stoi();
+                    estoi += q.estoi();
+                }
                 snr += q.siSnrDb();
                 mel += q.melDistance();
                 multi += q.multiScaleMelDistance();
                 stft += q.stftDistance();
             }
-            return new Mean(n, delay / n, maxDelay, stoi / n, estoi / n, snr / n, mel / n, multi / n, stft / n);
+            double stoiMean = stoiFiles == 0 ? Double.NaN : stoi / stoiFiles;
+            double estoiMean = stoiFiles == 0 ? Double.NaN : estoi / stoiFiles;
+            return new Mean(n, delay / n, maxDelay, stoiFiles, stoiMean, estoiMean, snr / n, mel / n, multi / n, stft / n);
         }
     }
 }

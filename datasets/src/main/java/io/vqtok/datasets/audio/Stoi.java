@@ -114,6 +114,22 @@ public final class Stoi {
      *         {@value #SEGMENT} frames (about 0.4 s) of non-silent reference speech remain
      */
     public static Scores scores(float[] reference, float[] estimate, int sampleRate) {
+        return scoresIfLongEnough(reference, estimate, sampleRate).orElseThrow(() -> new IllegalArgumentException(
+                "STOI needs at least " + SEGMENT + " frames (about 0.4 s) of non-silent reference speech at " + RATE
+                        + " Hz; this reference of " + reference.length + " samples at " + sampleRate + " Hz has fewer"));
+    }
+
+    /**
+     * As {@link #scores}, but empty instead of an exception when fewer than {@value #SEGMENT} frames of
+     * non-silent reference speech remain (STOI is undefined there; pystoi returns 1e-5 with a warning).
+     *
+     * @param reference the clean speech
+     * @param estimate the processed speech, same length and rate, time-aligned
+     * @param sampleRate the rate of both in Hz
+     * @return both scores, or empty for a clip too short
+     * @throws IllegalArgumentException if the lengths differ or the rate is not positive
+     */
+    public static java.util.Optional<Scores> scoresIfLongEnough(float[] reference, float[] estimate, int sampleRate) {
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(estimate, "estimate");
         if (reference.length != estimate.length) {
@@ -125,15 +141,16 @@ public final class Stoi {
         }
         double[] x = toRate(reference, sampleRate);
         double[] y = toRate(estimate, sampleRate);
+        if (frameCount(x.length) == 0) {
+            return java.util.Optional.empty();
+        }
         double[][] xy = removeSilentFrames(x, y);
         double[][] xEnv = bandEnvelopes(xy[0]);
         double[][] yEnv = bandEnvelopes(xy[1]);
-        int frames = xEnv[0].length;
-        if (frames < SEGMENT) {
-            throw new IllegalArgumentException("STOI needs at least " + SEGMENT + " frames (about 0.4 s) of non-silent"
-                    + " reference speech at " + RATE + " Hz, got " + frames);
+        if (xEnv[0].length < SEGMENT) {
+            return java.util.Optional.empty();
         }
-        return new Scores(stoiOf(xEnv, yEnv), estoiOf(xEnv, yEnv));
+        return java.util.Optional.of(new Scores(stoiOf(xEnv, yEnv), estoiOf(xEnv, yEnv)));
     }
 
     private static double[] toRate(float[] x, int rate) {

@@ -32,17 +32,30 @@ class SpeechQualityTest {
     }
 
     @Test
+    void aClipTooShortForStoiGetsNaNThereAndTheOtherMeasures() {
+        float[] x = SpeechSignals.f32(SpeechSignals.speechLike(16000, 0.3));
+        SpeechQuality q = SpeechQuality.measure(x, x.clone(), 16000);
+        assertThat(q.stoi()).isNaN();
+        assertThat(q.estoi()).isNaN();
+        assertThat(q.melDistance()).isZero();
+        assertThat(q.delaySamples()).isZero();
+    }
+
+    @Test
     void meansAreTheAveragesAndTheLargestDelayIsByMagnitude() {
         SpeechQuality a = new SpeechQuality(4, 0.9, 0.7, 10, 0.5, 3, 1);
         SpeechQuality b = new SpeechQuality(-6, 0.7, 0.5, 20, 0.7, 5, 2);
-        SpeechQuality.Mean m = SpeechQuality.Mean.of(List.of(a, b));
-        assertThat(m.files()).isEqualTo(2);
+        SpeechQuality tooShort = new SpeechQuality(-1, Double.NaN, Double.NaN, 12, 0.6, 4, 1.5);
+        SpeechQuality.Mean m = SpeechQuality.Mean.of(List.of(a, b, tooShort));
+        assertThat(m.files()).isEqualTo(3);
+        assertThat(m.stoiFiles()).isEqualTo(2);
         assertThat(m.meanDelaySamples()).isEqualTo(-1);
         assertThat(m.maxAbsDelaySamples()).isEqualTo(6);
         assertThat(m.stoi()).isCloseTo(0.8, within(1e-15));
         assertThat(m.estoi()).isCloseTo(0.6, within(1e-15));
-        assertThat(m.siSnrDb()).isEqualTo(15);
-        assertThat(m.multiScaleMelDistance()).isEqualTo(4);
+        assertThat(m.siSnrDb()).isCloseTo(14, within(1e-12));
+        assertThat(m.multiScaleMelDistance()).isCloseTo(4, within(1e-12));
+        assertThat(SpeechQuality.Mean.of(List.of(tooShort)).stoi()).isNaN();
         assertThatThrownBy(() -> SpeechQuality.Mean.of(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }
