@@ -77,7 +77,44 @@ class AudioCliTest {
 
         CliTest.Run eval = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1", "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
-        assertThat(new ObjectMapper().readTree(eval.out().trim()).get("per_stages")).hasSize(1);
+        JsonNode ej = new ObjectMapper().readTree(eval.out().trim());
+        assertThat(ej.get("per_stages")).hasSize(1);
+        JsonNode st = ej.get("per_stages").get(0);
+        for (String k : new String[]{"stoi", "estoi", "mel_distance", "multiscale_mel_distance", "si_snr_db", "delay_samples"})
+            assertThat(st.has(k)).as(k).isTrue();
+        assertThat(st.get("multiscale_mel_distance").asDouble()).isPositive();
+        assertThat(ej.get("max_abs_delay_samples").isInt()).isTrue();
+        CliTest.Run human = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1");
+        assertThat(human.code()).as(human.err()).isZero();
+        assertThat(human.out()).contains("STOI").contains("mel-80").contains("mel-DAC").contains("largest alignment delay");
+    }
+
+    @Test
+    void benchCodecsTabulatesTheModelsStagesBesideACodec() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.vqtok.datasets.audio.ClassicalCodec.CODEC2_3200.missingPrograms().isEmpty(),
+                "codec2 not installed (scripts/bench.sh codecs installs it)");
+        Path prefix = dir.resolve("bench/codecs");
+        CliTest.Run r = vqtok("bench", "codecs", "--model", model.toString(), "--data", corpus.toString(), "--codecs", "codec2-3200",
+                "--out", prefix.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| codec | kbps (measured) | STOI | ESTOI |").contains("| codec2-3200 |").contains("| vqtok 2 stages | 2.00 |");
+        JsonNode rows = new ObjectMapper().readTree(Files.readString(Path.of(prefix + ".json"))).get("rows");
+        assertThat(rows).hasSize(3);   // codec2 and the model at 1 and 2 stages
+        assertThat(rows.get(0).get("kbps").asDouble()).isBetween(3.0, 3.4);
+        assertThat(rows.get(2).get("kbps").asDouble()).isEqualTo(2.0);
+        assertThat(Files.readString(Path.of(prefix + ".md"))).startsWith("| codec |");
+    }
+
+    @Test
+    void benchCodecsRejectsBadFlagsWithExitCode2AndWritesNothing() {
+        Path prefix = dir.resolve("badbench/codecs");
+        CliTest.Run unknown = vqtok("bench", "codecs", "--data", corpus.toString(), "--codecs", "mp3", "--out", prefix.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown codec 'mp3'").contains("codec2-3200").doesNotContain("\tat ");
+        CliTest.Run split = vqtok("bench", "codecs", "--data", corpus.toString(), "--split", "train", "--out", prefix.toString());
+        assertThat(split.code()).isEqualTo(2);
+        assertThat(split.err()).contains("--split must be test or validation");
+        assertThat(Path.of(prefix + ".json")).doesNotExist();
     }
 
     @Test
