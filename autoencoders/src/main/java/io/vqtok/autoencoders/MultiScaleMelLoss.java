@@ -1,5 +1,6 @@
 package io.vqtok.autoencoders;
 
+import io.vqtok.datasets.audio.AudioMetrics;
 import io.vqtok.datasets.audio.MelFilterbank;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -9,7 +10,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DAC's multi-scale mel loss (Kumar et al. 2023, {@code MelSpectrogramLoss}) as graph ops: for each scale, the Hann-windowed
+ * DAC's multi-scale mel loss (Kumar et al. 2023, {@code MelSpectrogramLoss}) as graph ops, the training counterpart of
+ * the metric {@link AudioMetrics#multiScaleMelDistance} (which centres its frames): for each scale, the Hann-windowed
  * STFT magnitude with window = FFT size w and hop w/4, Slaney mel filters (librosa's, 0 Hz to Nyquist) with m bands,
  * then mean |log10(max(mel(x), 1e-5)) − log10(max(mel(x̂), 1e-5))|; the loss is the sum over the scales (w, m) =
  * (32, 5), (64, 10), …, (2048, 320). The STFT is a strided conv with fixed cosine and sine kernels and the mel
@@ -17,12 +19,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * reflection padding; the interior frames are the same). Waveforms are {@code [N, 1, 1, T]}, T ≥ the largest window.
  */
 public final class MultiScaleMelLoss {
-    /** Window (= FFT) sizes of DAC's scales. */
-    public static final int[] WINDOWS = {32, 64, 128, 256, 512, 1024, 2048};
+    /** Window (= FFT) sizes of DAC's scales, those of the metric {@link AudioMetrics#multiScaleMelDistance}. */
+    public static final int[] WINDOWS = AudioMetrics.MULTI_SCALE_WINDOWS.stream().mapToInt(Integer::intValue).toArray();
     /** Mel bands of DAC's scales, one per window. */
-    public static final int[] BANDS = {5, 10, 20, 40, 80, 160, 320};
+    public static final int[] BANDS = AudioMetrics.MULTI_SCALE_BANDS.stream().mapToInt(Integer::intValue).toArray();
     /** The floor on mel magnitudes before the log10. */
-    public static final double FLOOR = 1e-5;
+    public static final double FLOOR = AudioMetrics.MULTI_SCALE_CLAMP;
 
     private MultiScaleMelLoss() {
     }

@@ -185,17 +185,21 @@ public final class AudioMetrics {
      */
     public static double melDistance(float[] reference, float[] estimate, int sampleRate) {
         checkPair(reference, estimate);
-        MelFilterbank mel = MelFilterbank.slaney(sampleRate, MEL_FFT, MEL_BANDS);
-        Stft stft = new Stft(MEL_FFT, MEL_HOP);
+        return logMelL1(reference, estimate, sampleRate, MEL_FFT, MEL_HOP, MEL_BANDS, m -> Math.log10(m + MEL_LOG_OFFSET));
+    }
+
+    /** mean over frames and bands of |log(M_ref) − log(M_est)| for one STFT size, hop and Slaney filterbank. */
+    private static double logMelL1(float[] reference, float[] estimate, int sampleRate, int nFft, int hop, int bands,
+                                   java.util.function.DoubleUnaryOperator log) {
+        MelFilterbank mel = MelFilterbank.slaney(sampleRate, nFft, bands);
+        Stft stft = new Stft(nFft, hop);
         double[][] r = stft.magnitude(reference);
         double[][] e = stft.magnitude(estimate);
         double sum = 0;
         for (int f = 0; f < r.length; f++) {
             double[] mr = mel.apply(r[f]);
             double[] me = mel.apply(e[f]);
-            for (int m = 0; m < mr.length; m++) {
-                sum += Math.abs(Math.log10(mr[m] + MEL_LOG_OFFSET) - Math.log10(me[m] + MEL_LOG_OFFSET));
-            }
+            for (int m = 0; m < mr.length; m++) sum += Math.abs(log.applyAsDouble(mr[m]) - log.applyAsDouble(me[m]));
         }
         return sum / ((double) r.length * mel.bands());
     }
@@ -224,20 +228,7 @@ public final class AudioMetrics {
         double total = 0;
         for (int s = 0; s < MULTI_SCALE_WINDOWS.size(); s++) {
             int w = MULTI_SCALE_WINDOWS.get(s);
-            MelFilterbank mel = MelFilterbank.slaney(sampleRate, w, MULTI_SCALE_BANDS.get(s));
-            Stft stft = new Stft(w, w / 4);
-            double[][] r = stft.magnitude(reference);
-            double[][] e = stft.magnitude(estimate);
-            double sum = 0;
-            for (int f = 0; f < r.length; f++) {
-                double[] mr = mel.apply(r[f]);
-                double[] me = mel.apply(e[f]);
-                for (int m = 0; m < mr.length; m++) {
-                    sum += Math.abs(Math.log10(Math.max(mr[m], MULTI_SCALE_CLAMP))
-                            - Math.log10(Math.max(me[m], MULTI_SCALE_CLAMP)));
-                }
-            }
-            total += sum / ((double) r.length * mel.bands());
+            total += logMelL1(reference, estimate, sampleRate, w, w / 4, MULTI_SCALE_BANDS.get(s), m -> Math.log10(Math.max(m, MULTI_SCALE_CLAMP)));
         }
         return total;
     }
