@@ -7,6 +7,10 @@
 #                                           (scripts/bench-scale.py; table into BENCHMARKS.md)
 #   scripts/bench.sh memory [steps]         resident memory of a 4-stage rvq and a K=8192 ema training (3000 steps):
 #                                           RSS after step 500, at the end, peak, growth
+#   scripts/bench.sh codecs [vqtok bench codecs options]
+#                                           Codec2, Opus, Speex, AMR-NB (Debian's tools, installed if missing) on the
+#                                           speech test split: kbps, STOI, ESTOI, both mel distances, SI-SNR; add
+#                                           --model bench/speech.vqt for vqtok's rows (bench/codecs.json and .md)
 #   scripts/bench.sh reference [steps] [rounds]
 #                                           vqtok vs the PyTorch reference (../shared/reference), same model, data,
 #                                           batch, steps and quantizer (vq), alternated in one run; prints ratios
@@ -16,6 +20,22 @@ cd "$root"
 mode=${1:-quantizers}
 out=bench
 mkdir -p "$out"
+if [[ $mode == codecs ]]; then
+  # the codecs' command-line tools, installed the way scripts/setup.sh installs
+  sudo_cmd=""
+  [[ $(id -u) == 0 ]] || sudo_cmd="sudo"
+  missing=()
+  command -v c2enc >/dev/null || missing+=(codec2)
+  command -v opusenc >/dev/null || missing+=(opus-tools)
+  command -v speexenc >/dev/null || missing+=(speex)
+  command -v sox >/dev/null || missing+=(sox)
+  [[ -n $(ls /usr/lib/*/sox/libsox_fmt_amr_nb.so 2>/dev/null) ]] || missing+=(libsox-fmt-base)
+  if (( ${#missing[@]} )); then
+    echo "bench: installing ${missing[*]}" >&2
+    $sudo_cmd apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
+  fi
+fi
 ./vqtok --version >/dev/null   # builds if needed
 
 case $mode in
@@ -55,6 +75,10 @@ for l in open(sys.argv[1]):
     print(f"| {r['config']} | {r['steps']} | {r['train_img_per_s']:.0f} | {m['at_reference_mb']} | {m['end_mb']} | {m['peak_mb']} | {m['growth']:+.1%} |")
 PY
   ;;
+codecs)
+  [[ -d data/speech/test ]] || scripts/make-speech-corpus.sh
+  VQTOK_SKIP_BUILD=1 ./vqtok bench codecs --data speech --split test --out "$out/codecs" "${@:2}"
+  ;;
 reference)
   steps=${2:-300}
   rounds=${3:-2}
@@ -83,7 +107,7 @@ print(f"test MSE: pytorch {med(py, 'test_mse'):.5f}, vqtok {st.median(r['test'][
 PY
   ;;
 *)
-  echo "usage: scripts/bench.sh quantizers [steps] | sweep [steps] | audio [steps] | scale [steps] | memory [steps] | reference [steps] [rounds]" >&2
+  echo "usage: scripts/bench.sh quantizers [steps] | sweep [steps] | audio [steps] | scale [steps] | memory [steps] | codecs [options] | reference [steps] [rounds]" >&2
   exit 2
   ;;
 esac

@@ -27,20 +27,32 @@ public final class AudioAutoencoder implements Autoencoder {
         conv(r, "enc.in", 7, 1, config.stageChannels(0), false);
         for (int i = 0; i < stages; i++) {
             for (int j = 0; j < config.residualUnits(); j++) residual(r, "enc.s" + i + ".res" + j, config.stageChannels(i));
+            activation("enc.s" + i + ".down", config.stageChannels(i));
             conv(r, "enc.s" + i + ".down", AudioAutoencoderConfig.kernel(strides[i]), config.stageChannels(i), config.stageChannels(i + 1), false);
         }
+        activation("enc.out", top);
         conv(r, "enc.out", 3, top, config.latentDim(), false);
         conv(r, "dec.in", 7, config.latentDim(), top, false);
         for (int i = stages - 1; i >= 0; i--) {
+            activation("dec.s" + i + ".up", config.stageChannels(i + 1));
             conv(r, "dec.s" + i + ".up", AudioAutoencoderConfig.kernel(strides[i]), config.stageChannels(i + 1), config.stageChannels(i), true);
             for (int j = 0; j < config.residualUnits(); j++) residual(r, "dec.s" + i + ".res" + j, config.stageChannels(i));
         }
+        activation("dec.out", config.stageChannels(0));
         conv(r, "dec.out", 7, config.stageChannels(0), 1, false);
     }
 
     private void residual(SplittableRandom r, String name, int ch) {
+        activation(name + ".conv7", ch);
         conv(r, name + ".conv7", 7, ch, ch, false);
+        activation(name + ".conv1", ch);
         conv(r, name + ".conv1", 1, ch, ch, false);
+    }
+
+    /** Snake's α {@code [1, C, 1, 1]} for the activation in front of the conv {@code conv}, initialised to 1 (ELU has none). */
+    private void activation(String conv, int channels) {
+        if (config.activation() == AudioAutoencoderConfig.Activation.SNAKE)
+            params.put(conv + ".snake", org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, channels, 1, 1));
     }
 
     private void conv(SplittableRandom r, String name, int k, int in, int out, boolean transposed) {
@@ -65,9 +77,10 @@ public final class AudioAutoencoder implements Autoencoder {
         for (int i = 0; i < strides.length; i++) {
             for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "enc.s" + i + ".res" + j, h, pow3(j));
             int k = AudioAutoencoderConfig.kernel(strides[i]);
-            h = Convs.conv(sd, params, "enc.s" + i + ".down", elu(sd, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2, 1);
+            String down = "enc.s" + i + ".down";
+            h = Convs.conv(sd, params, down, act(sd, down, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2, 1);
         }
-        return conv(sd, "enc.out", elu(sd, h), 3, 1, 1);
+        return conv(sd, "enc.out", act(sd, "enc.out", h), 3, 1, 1);
     }
 
     /** Latents {@code [N, D, 1, F]} → waveforms {@code [N, 1, 1, F · hop]}. */
@@ -77,10 +90,11 @@ public final class AudioAutoencoder implements Autoencoder {
         SDVariable h = conv(sd, "dec.in", q, 7, 1, 1);
         for (int i = strides.length - 1; i >= 0; i--) {
             int k = AudioAutoencoderConfig.kernel(strides[i]);
-            h = Convs.deconv(sd, params, "dec.s" + i + ".up", elu(sd, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2);
+            String up = "dec.s" + i + ".up";
+            h = Convs.deconv(sd, params, up, act(sd, up, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2);
             for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "dec.s" + i + ".res" + j, h, pow3(j));
         }
-        return conv(sd, "dec.out", elu(sd, h), 7, 1, 1);
+        return conv(sd, "dec.out", act(sd, "dec.out", h), 7, 1, 1);
     }
 
     private static int pow3(int j) {
@@ -89,14 +103,27 @@ public final class AudioAutoencoder implements Autoencoder {
         return d;
     }
 
-    private static SDVariable elu(SameDiff sd, SDVariable x) {
-        return sd.nn().elu(x);
+    /**
+     * The activation in front of the conv {@code conv}: ELU, or Snake x + sin²(αx)/(α + 1e-9) with that conv's α
+     * {@code [1, C, 1, 1]} broadcast over {@code [N, C, 1, T]} (the 1e-9 as DAC's, against α reaching 0).
+     */
+    private SDVariable act(SameDiff sd, String conv, SDVariable x) {
+        if (config.activation() == AudioAutoencoderConfig.Activation.ELU) return sd.nn().elu(x);
+        return snake(sd, x, Convs.param(sd, params, conv + ".snake"));
     }
 
-    /** x + conv1(ELU(conv7_dilated(ELU(x)))), length-preserving. */
+    /** Snake x + sin²(αx)/(α + 1e-9) of {@code [N, C, 1, T]} with α {@code [1, C, 1, 1]}. */
+    static SDVariable snake(SameDiff sd, SDVariable x, SDVariable alpha) {
+        SDVariable s = sd.math().sin(x.mul(alpha));
+        return x.add(s.mul(s).div(alpha.add(1e-9)));
+    }
+
+    /** x + conv1(σ(conv7_dilated(σ(x)))), length-preserving. */
     private SDVariable residualUnit(SameDiff sd, String name, SDVariable x, int dilation) {
-        SDVariable h = Convs.conv(sd, params, name + ".conv7", elu(sd, x), 1, 7, 1, 1, 0, 3 * dilation, dilation);
-        h = Convs.conv(sd, params, name + ".conv1", elu(sd, h), 1, 1, 1, 1, 0, 0, 1);
+        SDVariable a = act(sd, name + ".conv7", x);
+        SDVariable h = dilation == 1 ? Convs.conv(sd, params, name + ".conv7", a, 1, 7, 1, 1, 0, 3, 1)
+                : Convs.dilatedConv(sd, params, name + ".conv7", a, 7, dilation, (int) params.get(name + ".conv7.b").length());
+        h = Convs.conv(sd, params, name + ".conv1", act(sd, name + ".conv1", h), 1, 1, 1, 1, 0, 0, 1);
         return x.add(h);
     }
 

@@ -7,9 +7,10 @@ import java.util.Arrays;
  * Défossez et al. 2022, without the LSTM and the adversarial losses).
  *
  * <p>Encoder: a k=7 conv to {@code baseChannels}; then per stride s_i, {@code residualUnits} residual units
- * (ELU, k=7 conv with dilation 3^j, ELU, k=1 conv, skip) and an ELU + strided conv (kernel 2s_i, or 2s_i − 1 for
- * odd s_i) doubling the channels; then ELU and a k=3 conv to {@code latentDim}. The decoder mirrors it with
- * transposed convs. Waveforms are {@code [N, 1, 1, samples]} (NCHW with height 1, values in [−1, 1]); latents
+ * (σ, k=7 conv with dilation 3^j, σ, k=1 conv, skip) and a σ + strided conv (kernel 2s_i, or 2s_i − 1 for
+ * odd s_i) doubling the channels; then σ and a k=3 conv to {@code latentDim}. The decoder mirrors it with
+ * transposed convs. The activation σ is ELU (SoundStream, EnCodec) or Snake, x + sin²(αx)/α with a learned α per
+ * channel (Ziyin et al. 2020; DAC, Kumar et al. 2023). Waveforms are {@code [N, 1, 1, samples]} (NCHW with height 1, values in [−1, 1]); latents
  * are {@code [N, latentDim, 1, samples / hop]} with hop = ∏ strides, i.e. sampleRate / hop latent frames per second.
  *
  * @param sampleRate    samples per second the model works at
@@ -18,10 +19,27 @@ import java.util.Arrays;
  * @param strides       the downsampling strides, each in [2, 16]; their product is the hop (e.g. 2,4,5,8 = 320)
  * @param residualUnits residual units before each downsampling (and after each upsampling), 0 to 3
  * @param latentDim     D, the dimension of each latent frame (the quantizer's input)
+ * @param activation    σ, the nonlinearity everywhere in encoder and decoder (null, as in files written before it
+ *                      existed, means ELU)
  */
-public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChannels, int[] strides, int residualUnits, int latentDim)
+public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChannels, int[] strides, int residualUnits, int latentDim,
+                                     Activation activation)
         implements AutoencoderConfig {
+    /** The nonlinearity of the encoder and decoder. */
+    public enum Activation {
+        /** ELU, as SoundStream and EnCodec. */
+        ELU,
+        /** Snake x + sin²(αx)/α, α learned per channel and initialised to 1, as DAC (periodic inductive bias). */
+        SNAKE
+    }
+
+    /** With ELU activations. */
+    public AudioAutoencoderConfig(int sampleRate, int segment, int baseChannels, int[] strides, int residualUnits, int latentDim) {
+        this(sampleRate, segment, baseChannels, strides, residualUnits, latentDim, Activation.ELU);
+    }
+
     public AudioAutoencoderConfig {
+        if (activation == null) activation = Activation.ELU;
         check(sampleRate >= 1000 && sampleRate <= 192000, "sample rate must be in [1000, 192000] Hz, got " + sampleRate);
         check(strides != null && strides.length >= 1 && strides.length <= 6, "1 to 6 strides are needed, got "
                 + (strides == null ? "none" : Arrays.toString(strides)));
@@ -42,9 +60,22 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
         if (!ok) throw new IllegalArgumentException(message);
     }
 
-    /** 16 kHz speech: 0.5 s segments, 16 base channels, strides 2,4,5,8 (hop 320, 50 frames/s), one residual unit per stage. */
+    /** 16 kHz speech, small (for tests and quick runs): 0.5 s segments, 16 base channels, strides 2,4,5,8 (hop 320, 50 frames/s), one residual unit per stage, ELU. */
     public static AudioAutoencoderConfig speech16k(int latentDim) {
         return new AudioAutoencoderConfig(16000, 8000, 16, new int[]{2, 4, 5, 8}, 1, latentDim);
+    }
+
+    /**
+     * The speech codec preset (issue #11's benchmark model): 16 kHz, 0.5 s segments, 16 base channels, strides 2,4,5,8
+     * (hop 320, 50 frames/s), three residual units per stride with dilations 1, 3, 9, ELU.
+     */
+    public static AudioAutoencoderConfig speechCodec16k(int latentDim) {
+        return new AudioAutoencoderConfig(16000, 8000, 16, new int[]{2, 4, 5, 8}, 3, latentDim);
+    }
+
+    /** This config with another activation. */
+    public AudioAutoencoderConfig withActivation(Activation a) {
+        return new AudioAutoencoderConfig(sampleRate, segment, baseChannels, strides, residualUnits, latentDim, a);
     }
 
     @Override
@@ -67,6 +98,26 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
     /** Channels after i strides (0 = at the full sample rate). */
     public int stageChannels(int i) {
         return Math.min(512, baseChannels << i);
+    }
+
+    /**
+     * Latent frames on each side that bound the receptive fields of the encoder (input samples that reach a frame) and
+     * of the decoder (frames that reach an output sample): every conv of width k and dilation d at a resolution of r
+     * samples per step reaches (k − 1)/2 · d · r samples each way, a strided or transposed conv of kernel K between
+     * resolutions r and s·r about ⌈K/2⌉ · r; the larger radius in frames, rounded up.
+     */
+    public int contextFrames() {
+        long stages = 0, r = 1;
+        int units = 0;
+        for (int j = 0; j < residualUnits; j++) units += 3 * (int) Math.pow(3, j);   // k = 7, dilation 3^j
+        for (int s : strides) {
+            stages += r * (units + (kernel(s) + 1) / 2);
+            r *= s;
+        }
+        long hop = r;
+        long encoder = 3 + stages + hop;           // k=7 input conv, stages, k=3 output conv at the frame rate
+        long decoder = 3 * hop + stages + 3;       // k=7 input conv at the frame rate, stages, k=7 output conv
+        return (int) ((Math.max(encoder, decoder) + hop - 1) / hop);
     }
 
     /** Kernel of the conv with stride s: 2s, or 2s − 1 for odd s, so that length / s frames come out exactly. */
@@ -107,17 +158,18 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
     @Override
     public boolean equals(Object o) {
         return o instanceof AudioAutoencoderConfig c && c.sampleRate == sampleRate && c.segment == segment && c.baseChannels == baseChannels
-                && Arrays.equals(c.strides, strides) && c.residualUnits == residualUnits && c.latentDim == latentDim;
+                && Arrays.equals(c.strides, strides) && c.residualUnits == residualUnits && c.latentDim == latentDim
+                && c.activation == activation;
     }
 
     @Override
     public int hashCode() {
-        return ((((sampleRate * 31 + segment) * 31 + baseChannels) * 31 + Arrays.hashCode(strides)) * 31 + residualUnits) * 31 + latentDim;
+        return (((((sampleRate * 31 + segment) * 31 + baseChannels) * 31 + Arrays.hashCode(strides)) * 31 + residualUnits) * 31 + latentDim) * 31 + activation.ordinal();
     }
 
     @Override
     public String toString() {
         return "AudioAutoencoderConfig[sampleRate=" + sampleRate + ", segment=" + segment + ", baseChannels=" + baseChannels
-                + ", strides=" + Arrays.toString(strides) + ", residualUnits=" + residualUnits + ", latentDim=" + latentDim + "]";
+                + ", strides=" + Arrays.toString(strides) + ", residualUnits=" + residualUnits + ", latentDim=" + latentDim + ", activation=" + activation + "]";
     }
 }

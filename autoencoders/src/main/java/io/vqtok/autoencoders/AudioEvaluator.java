@@ -3,7 +3,7 @@ package io.vqtok.autoencoders;
 import io.vqtok.codebook.CodebookUsage;
 import io.vqtok.codebook.UsageStats;
 import io.vqtok.datasets.audio.AudioFolderDataset;
-import io.vqtok.datasets.audio.AudioMetrics;
+import io.vqtok.datasets.audio.SpeechQuality;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -12,19 +12,46 @@ import java.util.TreeSet;
 
 /**
  * Evaluates an audio tokenizer on whole files: codebook usage of the codes, encoding speed (seconds of audio per
- * second), and for each number n of residual stages decoded, mean SI-SNR, mel-spectrogram distance and
- * multi-resolution STFT distance against the input, with the bitrate of n stages.
+ * second), and for each number n of residual stages decoded, the mean {@link SpeechQuality} against the input
+ * (decoded output aligned by cross-correlation, then STOI, ESTOI, SI-SNR, the 80-band mel distance, DAC's
+ * multi-scale mel distance and the multi-resolution STFT distance), with the bitrate of n stages. Classical codecs
+ * are scored by the same {@link SpeechQuality#measure} ({@code io.vqtok.datasets.audio.CodecBenchmark}).
  */
 public final class AudioEvaluator {
     private AudioEvaluator() {
     }
 
-    /** Quality when decoding with the first {@code stages} stages, averaged over files. */
-    public record StageMetrics(int stages, double kbps, double siSnrDb, double melDistance, double stftDistance) {
+    /**
+     * Quality when decoding with the first {@code stages} stages, averaged over files.
+     *
+     * @param stages the residual stages decoded
+     * @param kbps their bitrate
+     * @param siSnrDb mean SI-SNR in dB
+     * @param melDistance mean 80-band mel distance (HiFi-GAN's, {@code AudioMetrics.melDistance})
+     * @param stftDistance mean multi-resolution STFT distance
+     * @param stoi mean STOI
+     * @param estoi mean ESTOI
+     * @param multiScaleMelDistance mean 7-scale mel distance (DAC's, {@code AudioMetrics.multiScaleMelDistance})
+     * @param meanDelaySamples mean alignment delay of the decoded output, in samples (0 for a delay-free model)
+     * @param maxAbsDelaySamples the largest |alignment delay| over the files, in samples
+     */
+    public record StageMetrics(int stages, double kbps, double siSnrDb, double melDistance, double stftDistance,
+            double stoi, double estoi, double multiScaleMelDistance, double meanDelaySamples, int maxAbsDelaySamples) {
+
+        /** The metrics of n stages from the mean quality over files. */
+        static StageMetrics of(int stages, double kbps, SpeechQuality.Mean q) {
+            return new StageMetrics(stages, kbps, q.siSnrDb(), q.melDistance(), q.stftDistance(), q.stoi(), q.estoi(),
+                    q.multiScaleMelDistance(), q.meanDelaySamples(), q.maxAbsDelaySamples());
+        }
     }
 
     /** An evaluation: files and seconds of audio, quality per number of stages, usage per stage, encoding speed (x real time). */
     public record Result(int files, double seconds, List<StageMetrics> perStages, List<UsageStats> usage, double encodeRealtime) {
+        /** The largest |alignment delay| in samples over every file and stage count (0 for a delay-free model). */
+        public int maxAbsDelaySamples() {
+            return perStages.stream().mapToInt(StageMetrics::maxAbsDelaySamples).max().orElse(0);
+        }
+
         /** Mean utilization over the stages. */
         public double utilization() {
             return usage.stream().mapToDouble(UsageStats::utilization).average().orElse(0);
@@ -46,7 +73,8 @@ public final class AudioEvaluator {
         int files = limit > 0 ? Math.min(limit, data.size()) : data.size();
         if (files == 0) throw new IllegalArgumentException(data.description() + " has no audio files");
         CodebookUsage usage = new CodebookUsage(t.quantizer().codebookSize(), q);
-        double[] snr = new double[stages.size()], mel = new double[stages.size()], stft = new double[stages.size()];
+        List<List<SpeechQuality>> quality = new ArrayList<>();
+        for (int s = 0; s < stages.size(); s++) quality.add(new ArrayList<>());
         double encodeSeconds = 0, audioSeconds = 0;
         t.encode(data.clip(0));   // warm-up: graph building and JIT are not part of the speed
         for (int i = 0; i < files; i++) {
@@ -57,15 +85,17 @@ public final class AudioEvaluator {
             audioSeconds += x.length / (double) t.sampleRate();
             usage.add(codes.reshape(codes.size(0), q));
             for (int s = 0; s < stages.size(); s++) {
-                float[] y = java.util.Arrays.copyOf(t.decode(codes, stages.get(s)), x.length);
-                snr[s] += AudioMetrics.siSnr(x, y);
-                mel[s] += AudioMetrics.melDistance(x, y, t.sampleRate());
-                stft[s] += AudioMetrics.multiResolutionStft(x, y).total();
+                float[] y = t.decode(codes, stages.get(s));
+                try {
+                    quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(data.files().get(i) + ": " + e.getMessage(), e);
+                }
             }
         }
         List<StageMetrics> per = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++)
-            per.add(new StageMetrics(stages.get(s), t.kbps(stages.get(s)), snr[s] / files, mel[s] / files, stft[s] / files));
+            per.add(StageMetrics.of(stages.get(s), t.kbps(stages.get(s)), SpeechQuality.Mean.of(quality.get(s))));
         return new Result(files, audioSeconds, per, usage.stats(), audioSeconds / encodeSeconds);
     }
 }

@@ -20,16 +20,17 @@ import java.util.Map;
  * F = ⌈samples / hop⌉ frames; {@link #decode} maps codes back to F·hop samples, optionally with only the first
  * n residual stages (a lower bitrate). Training batches are waveforms {@code [N, 1, 1, segment]}.
  *
- * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@value #CONTEXT_FRAMES} frames of
+ * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@link AudioAutoencoderConfig#contextFrames()} (at least {@value #MIN_CONTEXT_FRAMES}) frames of
  * context on each side, all of one shape: memory stays bounded, and this stack runs a shape it has seen several
  * times faster than a new one.
  */
 public final class AudioTokenizer extends Tokenizer {
     /**
-     * Latent frames of context on each side of a window: beyond the encoder's and decoder's receptive fields, so
-     * windowed coding equals coding the whole signal (up to the zero padding at its two ends).
+     * The fewest latent frames of context on each side of a window; more when the encoder's or decoder's receptive
+     * field is wider ({@link AudioAutoencoderConfig#contextFrames()}), so windowed coding equals coding the whole signal
+     * (up to the zero padding at its two ends).
      */
-    static final int CONTEXT_FRAMES = 4;
+    static final int MIN_CONTEXT_FRAMES = 4;
     /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
     static final double WINDOW_SECONDS = 1;
     private final AudioAutoencoder autoencoder;
@@ -67,6 +68,11 @@ public final class AudioTokenizer extends Tokenizer {
     /** Samples per code frame. */
     public int hop() {
         return autoencoder.config().hop();
+    }
+
+    /** Latent frames of context on each side of a window. */
+    int contextFrames() {
+        return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().contextFrames());
     }
 
     /** Frames coded per window (besides the context). */
@@ -127,18 +133,18 @@ public final class AudioTokenizer extends Tokenizer {
     public INDArray latentFrames(float[] samples) {
         checkFinite(samples);
         int f = frames(samples.length);
-        int core = coreFrames(), hop = hop();
+        int core = coreFrames(), hop = hop(), context = contextFrames();
         INDArray rows = Nd4j.create(DataType.FLOAT, f, quantizer.dim());
-        float[] window = new float[(core + 2 * CONTEXT_FRAMES) * hop];
+        float[] window = new float[(core + 2 * context) * hop];
         for (int f0 = 0; f0 < f; f0 += core) {
             java.util.Arrays.fill(window, 0f);
-            int from = (f0 - CONTEXT_FRAMES) * hop;
+            int from = (f0 - context) * hop;
             int lo = Math.max(0, from), hi = Math.min(samples.length, from + window.length);
             if (hi > lo) System.arraycopy(samples, lo, window, lo - from, hi - lo);
             INDArray z = latents(Nd4j.create(window, new long[]{1, 1, 1, window.length}, 'c'));   // [1, D, 1, core + 2·ctx]
             int n = Math.min(core, f - f0);
             INDArray frames = z.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0),
-                    NDArrayIndex.interval(CONTEXT_FRAMES, CONTEXT_FRAMES + n));                       // [D, n]
+                    NDArrayIndex.interval(context, context + n));                       // [D, n]
             rows.get(NDArrayIndex.interval(f0, f0 + n), NDArrayIndex.all()).assign(frames.transpose());
         }
         return rows;
@@ -156,19 +162,19 @@ public final class AudioTokenizer extends Tokenizer {
         boolean ok = c == 1 ? (s.length == 1 || s.length == 2 && s[1] == 1) : s.length == 2 && s[1] == c;
         if (!ok || s[0] < 1)
             throw new IllegalArgumentException("codes of shape " + Arrays.toString(s) + " do not match [F" + (c == 1 ? "" : ", " + c) + "]");
-        int f = (int) s[0], core = coreFrames(), hop = hop();
+        int f = (int) s[0], core = coreFrames(), hop = hop(), context = contextFrames();
         INDArray vectors = quantizer.codes(codes.reshape(f, c), stages);                      // [F, D]
         float[] out = new float[f * hop];
-        INDArray window = Nd4j.create(DataType.FLOAT, 1, quantizer.dim(), 1, core + 2 * CONTEXT_FRAMES);
+        INDArray window = Nd4j.create(DataType.FLOAT, 1, quantizer.dim(), 1, core + 2 * context);
         for (int f0 = 0; f0 < f; f0 += core) {
             window.assign(0);
-            int from = f0 - CONTEXT_FRAMES;
-            int lo = Math.max(0, from), hi = Math.min(f, from + core + 2 * CONTEXT_FRAMES);
+            int from = f0 - context;
+            int lo = Math.max(0, from), hi = Math.min(f, from + core + 2 * context);
             window.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.interval(lo - from, hi - from))
                     .assign(vectors.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()).transpose());
             float[] y = decodeLatents(window).data().asFloat();
             int n = Math.min(core, f - f0);
-            System.arraycopy(y, CONTEXT_FRAMES * hop, out, f0 * hop, n * hop);
+            System.arraycopy(y, context * hop, out, f0 * hop, n * hop);
         }
         return out;
     }
@@ -186,13 +192,25 @@ public final class AudioTokenizer extends Tokenizer {
 
     @Override
     Map<String, SDVariable> extraLosses(SameDiff sd, SDVariable x, SDVariable xhat, TrainConfig train) {
-        if (train.spectralLoss() == 0) return Map.of();
-        int longest = SpectralLoss.DEFAULT_RESOLUTIONS[SpectralLoss.DEFAULT_RESOLUTIONS.length - 1][0];
-        if (autoencoder.config().segment() < longest)
-            throw new IllegalArgumentException("the spectral loss needs segments of at least " + longest + " samples, got "
-                    + autoencoder.config().segment());
-        SDVariable l = SpectralLoss.multiResolution(sd, "loss.spectral_raw", x, xhat, SpectralLoss.DEFAULT_RESOLUTIONS);
-        return Map.of("spectral", l.mul("loss.spectral", train.spectralLoss()));
+        Map<String, SDVariable> terms = new java.util.LinkedHashMap<>();
+        int segment = autoencoder.config().segment();
+        if (train.spectralLoss() > 0) {
+            int longest = SpectralLoss.DEFAULT_RESOLUTIONS[SpectralLoss.DEFAULT_RESOLUTIONS.length - 1][0];
+            if (segment < longest)
+                throw new IllegalArgumentException("the spectral loss needs segments of at least " + longest + " samples, got " + segment);
+            SDVariable l = SpectralLoss.multiResolution(sd, "loss.spectral_raw", x, xhat, SpectralLoss.DEFAULT_RESOLUTIONS);
+            terms.put("spectral", l.mul("loss.spectral", train.spectralLoss()));
+        }
+        if (train.melLoss() > 0) {
+            int longest = MultiScaleMelLoss.WINDOWS[MultiScaleMelLoss.WINDOWS.length - 1];
+            if (segment < longest)
+                throw new IllegalArgumentException("the mel loss needs segments of at least " + longest + " samples, got " + segment);
+            SDVariable l = MultiScaleMelLoss.create(sd, "loss.mel_raw", x, xhat, autoencoder.config().sampleRate());
+            terms.put("mel", l.mul("loss.mel", train.melLoss()));
+        }
+        if (train.waveformL1() > 0)
+            terms.put("waveform_l1", sd.math().abs(xhat.sub(x)).mean().mul("loss.waveform_l1", train.waveformL1()));
+        return terms;
     }
 
     private static void checkFinite(float[] samples) {

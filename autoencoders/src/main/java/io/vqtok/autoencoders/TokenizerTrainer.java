@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
 
 import org.nd4j.autodiff.samediff.config.ExecutionResult;
 
@@ -100,7 +101,7 @@ public final class TokenizerTrainer {
         }
         fetch = new ArrayList<>(outputs);
         fetch.addAll(gradientNames.values());
-        Adam adam = new Adam(config.learningRate());
+        Adam adam = new Adam(new StepSchedule(config));
         for (Map.Entry<String, INDArray> p : params.entrySet()) {
             INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(p.getValue().length()));
             updaters.put(p.getKey(), adam.instantiate(state, true));
@@ -146,6 +147,19 @@ public final class TokenizerTrainer {
                 a.latentHeight() * a.latentWidth(), training));
         m.put("x", images);
         return m;
+    }
+
+    /** Adam's learning rate at iteration i (the 0-based index of the step being taken): {@link TrainConfig#learningRateAt}(i + 1). */
+    private record StepSchedule(TrainConfig config) implements ISchedule {
+        @Override
+        public double valueAt(int iteration, int epoch) {
+            return config.learningRateAt(iteration + 1L);
+        }
+
+        @Override
+        public ISchedule clone() {
+            return this;
+        }
     }
 
     /** Steps taken so far, including those before this trainer was created. */
@@ -196,7 +210,7 @@ public final class TokenizerTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         CodebookUsage usage = new CodebookUsage(tokenizer.quantizer().codebookSize(), tokenizer.quantizer().indexChannels());
         usage.add(idx.castTo(DataType.INT32));
-        return new StepReport(step, loss, recon, terms, usage.meanUtilization(), usage.meanPerplexity(), config.learningRate(),
+        return new StepReport(step, loss, recon, terms, usage.meanUtilization(), usage.meanPerplexity(), config.learningRateAt(step),
                 reseeded, seconds, (int) images.size(0),
                 org.bytedeco.javacpp.Pointer.physicalBytes());
     }

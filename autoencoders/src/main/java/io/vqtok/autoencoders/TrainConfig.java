@@ -3,29 +3,63 @@ package io.vqtok.autoencoders;
 /**
  * How to train a tokenizer.
  *
+ * <p>The loss is the reconstruction MSE plus the quantizer's terms plus, for audio, the weighted terms below. The
+ * learning rate rises linearly over {@code warmupSteps} (from lr / warmupSteps at the first step) and then stays
+ * constant or, with {@link Schedule#COSINE}, follows a half cosine down to {@link #COSINE_FLOOR} of its peak at the
+ * last step.
+ *
  * @param steps           optimizer steps in total: a trainer stops when its step count reaches this (a resumed run
  *                        continues to it)
  * @param batchSize       images per step
- * @param learningRate    Adam learning rate (β1 0.9, β2 0.999, ε 1e-8)
+ * @param learningRate    Adam's peak learning rate (β1 0.9, β2 0.999, ε 1e-8)
  * @param seed            seed of the model's initialisation, the data order and the per-step randomness
  * @param checkpointEvery when training with a checkpoint file, save a checkpoint every this many steps and at the last
  *                        step (0: no checkpoints)
- * @param spectralLoss    weight of the multi-resolution STFT loss added to the MSE (audio only; 0 for none)
+ * @param spectralLoss    weight of the multi-resolution STFT loss (audio only; 0 for none)
  * @param keepCheckpoints how many checkpoints to keep: the latest, plus older ones renamed {@code <file>.<step>}
+ * @param melLoss         weight of the multi-scale log-mel L1 loss, DAC's definition ({@link MultiScaleMelLoss}; audio
+ *                        only; 0 for none)
+ * @param waveformL1      weight of the waveform L1 loss mean |x − x̂| (audio only; 0 for none)
+ * @param warmupSteps     steps of linear learning-rate warm-up (0 for none)
+ * @param schedule        the learning rate after the warm-up (null, as in checkpoints written before it existed, means
+ *                        constant)
  */
 public record TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss,
-                          int keepCheckpoints) {
+                          int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule) {
     /** Checkpoints kept unless configured otherwise. */
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
+    /** The fraction of the peak learning rate a cosine schedule ends at. */
+    public static final double COSINE_FLOOR = 0.1;
+
+    /** The learning rate after the warm-up. */
+    public enum Schedule {
+        /** The peak rate to the end. */
+        CONSTANT,
+        /** A half cosine from the peak at the end of the warm-up to {@link #COSINE_FLOOR} of it at the last step. */
+        COSINE
+    }
 
     public TrainConfig {
+        if (schedule == null) schedule = Schedule.CONSTANT;
         if (keepCheckpoints < 1) throw new IllegalArgumentException("checkpoints to keep must be >= 1, got " + keepCheckpoints);
-        if (!(spectralLoss >= 0 && Double.isFinite(spectralLoss)))
-            throw new IllegalArgumentException("spectral loss weight must be finite and >= 0, got " + spectralLoss);
+        checkWeight("spectral loss", spectralLoss);
+        checkWeight("mel loss", melLoss);
+        checkWeight("waveform L1 loss", waveformL1);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         if (!(learningRate > 0 && learningRate < 1)) throw new IllegalArgumentException("learning rate must be in (0, 1), got " + learningRate);
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+        if (warmupSteps < 0 || warmupSteps > steps)
+            throw new IllegalArgumentException("warm-up steps must be in [0, steps = " + steps + "], got " + warmupSteps);
+    }
+
+    private static void checkWeight(String what, double w) {
+        if (!(w >= 0 && Double.isFinite(w))) throw new IllegalArgumentException(what + " weight must be finite and >= 0, got " + w);
+    }
+
+    /** Without mel or waveform L1 terms, warm-up or decay. */
+    public TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss, int keepCheckpoints) {
+        this(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, 0, 0, 0, Schedule.CONSTANT);
     }
 
     /** Keeping {@link #DEFAULT_KEEP_CHECKPOINTS} checkpoints. */
@@ -38,6 +72,44 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         this(steps, batchSize, learningRate, seed, checkpointEvery, 0);
     }
 
+    /** The image default: 1000 steps of batch 128, Adam 2e-3 constant, a checkpoint every 250 steps. */
+    public static TrainConfig images(long seed) {
+        return new TrainConfig(1000, 128, 2e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS);
+    }
+
+    /**
+     * The speech codec default (issue #11's benchmark recipe, DAC's non-adversarial ablation): 2500 steps of 16 crops,
+     * Adam 1e-3 warmed up over 200 steps then cosine, multi-scale mel loss 1 and waveform L1 1 beside the MSE, no STFT
+     * loss, a checkpoint every 250 steps.
+     */
+    public static TrainConfig speechCodec(long seed) {
+        return new TrainConfig(2500, 16, 1e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS, 1, 1, 200, Schedule.COSINE);
+    }
+
+    /** This config with {@code steps}, {@code batchSize}, {@code learningRate} and {@code checkpointEvery} replaced. */
+    public TrainConfig withRun(int steps, int batchSize, double learningRate, int checkpointEvery, int keepCheckpoints) {
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1,
+                Math.min(warmupSteps, steps), schedule);
+    }
+
+    /** This config with the audio loss weights {@code mel} and {@code waveformL1}. */
+    public TrainConfig withAudioLosses(double spectral, double mel, double waveformL1) {
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectral, keepCheckpoints, mel, waveformL1, warmupSteps, schedule);
+    }
+
+    /** This config with a learning-rate warm-up and schedule. */
+    public TrainConfig withSchedule(int warmupSteps, Schedule schedule) {
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule);
+    }
+
+    /** The learning rate of step {@code step} (1-based). */
+    public double learningRateAt(long step) {
+        if (warmupSteps > 0 && step <= warmupSteps) return learningRate * step / warmupSteps;
+        if (schedule == Schedule.CONSTANT || steps <= warmupSteps) return learningRate;
+        double progress = Math.min(1.0, (step - warmupSteps) / (double) (steps - warmupSteps));
+        return learningRate * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    }
+
     /** The settings a resumed run must share with the run that wrote the checkpoint, as "name value" differences. */
     java.util.List<String> resumeDifferences(TrainConfig saved) {
         java.util.List<String> d = new java.util.ArrayList<>();
@@ -45,6 +117,13 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         if (learningRate != saved.learningRate) d.add("learning rate " + saved.learningRate + " (checkpoint) vs " + learningRate + " (now)");
         if (seed != saved.seed) d.add("seed " + saved.seed + " (checkpoint) vs " + seed + " (now)");
         if (spectralLoss != saved.spectralLoss) d.add("spectral loss weight " + saved.spectralLoss + " (checkpoint) vs " + spectralLoss + " (now)");
+        if (melLoss != saved.melLoss) d.add("mel loss weight " + saved.melLoss + " (checkpoint) vs " + melLoss + " (now)");
+        if (waveformL1 != saved.waveformL1) d.add("waveform L1 weight " + saved.waveformL1 + " (checkpoint) vs " + waveformL1 + " (now)");
+        if (warmupSteps != saved.warmupSteps) d.add("warm-up steps " + saved.warmupSteps + " (checkpoint) vs " + warmupSteps + " (now)");
+        if (schedule != saved.schedule) d.add("learning-rate schedule " + saved.schedule + " (checkpoint) vs " + schedule + " (now)");
+        // a cosine's every step depends on the total, so a run with other steps would not continue the same curve
+        else if (schedule == Schedule.COSINE && steps != saved.steps)
+            d.add("steps " + saved.steps + " (checkpoint) vs " + steps + " (now), which a cosine schedule depends on");
         return d;
     }
 }

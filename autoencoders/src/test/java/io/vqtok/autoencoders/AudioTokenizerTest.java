@@ -70,10 +70,38 @@ class AudioTokenizerTest {
         INDArray windowed = t.latentFrames(x.data().asFloat());
         assertThat(windowed.shape()).containsExactly(frames, 8);
         // the context covers the receptive field, so frames away from the signal's two ends agree exactly
-        int edge = AudioTokenizer.CONTEXT_FRAMES;
+        int edge = t.contextFrames();
         INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
         INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
         assertThat(a.equalsWithEps(b, 1e-4)).isTrue();
+    }
+
+    @Test
+    void dilatedResidualUnitsWidenTheContextSoThatWindowedCodingStillEqualsWholeSignalCoding() {
+        // three residual units per stride: dilations 1, 3, 9 reach far beyond the 4 frames of context a single unit needs
+        AudioAutoencoderConfig wide = new AudioAutoencoderConfig(8000, 2048, 4, new int[]{4, 8}, 3, 8);
+        // one unit: encoder radius 3 + (3 + 4)·1 + (3 + 8)·4 + 32 = 86 samples = 2.7 frames of 32, decoder 3·32 + 51 + 3 = 150 = 4.7
+        assertThat(SMALL.contextFrames()).isEqualTo(5);
+        // three: encoder 3 + (39 + 4)·1 + (39 + 8)·4 + 32 = 266 samples = 8.3 frames, decoder 3·32 + 231 + 3 = 330 = 10.3
+        assertThat(wide.contextFrames()).isEqualTo(11);
+        AudioTokenizer t = AudioTokenizer.create(new TokenizerConfig(wide, new ResidualQuantizerConfig(
+                EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 2)), 3);
+        assertThat(t.contextFrames()).isEqualTo(11);
+        int frames = 3 * t.coreFrames() + 7;
+        INDArray x = tones(1, frames * t.hop(), 5);
+        INDArray whole = Tokenizer.flatten(t.latents(x));
+        INDArray windowed = t.latentFrames(x.data().asFloat());
+        int edge = t.contextFrames();
+        INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+        INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+        assertThat(a.equalsWithEps(b, 1e-4)).isTrue();
+        t.quantizer().initialize(whole);
+        INDArray codes = t.encode(x.data().asFloat());
+        float[] decoded = t.decode(codes);
+        INDArray all = t.decodeLatents(t.quantizer().codes(codes, 2).transpose().reshape(1, 8, 1, frames));
+        float[] direct = all.data().asFloat();
+        int from = edge * t.hop(), to = (frames - edge) * t.hop();
+        for (int i = from; i < to; i++) assertThat(decoded[i]).as("sample %d", i).isCloseTo(direct[i], within(1e-4f));
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.vqtok.autoencoders.TokenizerConfig;
 import io.vqtok.autoencoders.TokenizerTrainer;
 import io.vqtok.autoencoders.TrainConfig;
 import io.vqtok.autoencoders.TrainingBatches;
+import io.vqtok.autoencoders.TrainingRun;
+import io.vqtok.autoencoders.TrainingStats;
 import io.vqtok.datasets.Split;
 import io.vqtok.datasets.audio.Audio;
 import io.vqtok.datasets.audio.AudioFolderDataset;
@@ -22,60 +24,71 @@ final class AudioTraining {
     }
 
     static TrainCommand.Summary run(TrainCommand c) {
-        int batch = c.batch == null ? 16 : c.batch;
+        AudioAutoencoderConfig preset = AudioAutoencoderConfig.speechCodec16k(c.quantizer.dim);
+        TrainConfig tc = c.trainConfig(TrainConfig.speechCodec(c.seed), c.batch == null ? TrainConfig.speechCodec(c.seed).batchSize() : c.batch);
+        int batch = tc.batchSize();
         QuantizerConfig qc = c.quantizer.toConfig();
-        AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate, c.segment, c.baseChannels == null ? 16 : c.baseChannels,
-                c.strides, c.residualUnits, c.quantizer.dim);
-        TrainConfig tc = new TrainConfig(c.steps, batch, c.lr, c.seed, c.checkpointEvery, c.spectralLoss, c.keepCheckpoints);
-        AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, c.sampleRate);
+        AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate != null ? c.sampleRate : preset.sampleRate(),
+                c.segment != null ? c.segment : preset.segment(), c.baseChannels != null ? c.baseChannels : preset.baseChannels(),
+                c.strides != null ? c.strides : preset.strides(), c.residualUnits != null ? c.residualUnits : preset.residualUnits(),
+                c.quantizer.dim, c.activation(preset.activation()));
+        AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, ac.sampleRate());
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         String description = train.description();
         TokenizerTrainer trainer = c.trainer(config, tc, description, () -> AudioTokenizer.create(config, c.seed));
-        AudioTokenizer tokenizer = (AudioTokenizer) trainer.tokenizer();
+        AudioTokenizer tokenizer = (AudioTokenizer) trainer.tokenizer();   // trained in place by the run below
         System.err.printf("vqtok train: %s on %s, %d steps x %d segments of %.2f s (hop %d, %.1f frames/s), lr %g, seed %d%n",
-                qc.describe(), description, c.steps, batch, c.segment / (double) c.sampleRate, ac.hop(), ac.frameRate(), c.lr, c.seed);
+                qc.describe(), description, tc.steps(), batch, ac.segment() / (double) ac.sampleRate(), ac.hop(), ac.frameRate(), tc.learningRate(), c.seed);
 
-        TrainCommand.Progress progress = c.new Progress(c.steps, trainer.step(), "s audio/s", c.segment / (double) c.sampleRate);
-        long wallStart = System.nanoTime();
-        // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
-        c.train(trainer, TrainingBatches.audioCrops(train, c.segment, tc), progress);
-        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-        c.save(tokenizer);
+        TrainingRun.Result run;
+        try (TrainCommand.Progress progress = new TrainCommand.Progress(tc.steps(), trainer.step(), "s audio/s", ac.segment() / (double) ac.sampleRate())) {
+            // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
+            run = TrainingRun.train(trainer, TrainingBatches.audioCrops(train, ac.segment(), tc), c.out, ac.segment() / (double) ac.sampleRate(), progress);
+        }
+        TrainingStats stats = run.stats();
+        double wallSeconds = run.wallSeconds();
 
-        io.vqtok.autoencoders.AudioEvaluator.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, c.sampleRate),
+        io.vqtok.autoencoders.AudioEvaluator.Result validationEval = AudioEval.evaluate(tokenizer, Data.openAudio(c.data, Split.VALIDATION, ac.sampleRate()),
                 AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
-        AudioFolderDataset test = Data.openAudio(c.data, Split.TEST, c.sampleRate);
+        AudioFolderDataset test = Data.openAudio(c.data, Split.TEST, ac.sampleRate());
         io.vqtok.autoencoders.AudioEvaluator.Result eval = AudioEval.evaluate(tokenizer, test, AudioEval.defaultStages(tokenizer.quantizer().indexChannels()), c.evalLimit);
         Path wav = siblingWav(c.out);
         float[] first = test.clip(0);
-        WavFile.write(wav, new Audio(clip(tokenizer.reconstruct(first, tokenizer.quantizer().indexChannels())), c.sampleRate));
+        WavFile.write(wav, new Audio(clip(tokenizer.reconstruct(first, tokenizer.quantizer().indexChannels())), ac.sampleRate()));
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("quantizer", c.quantizer.name);
         m.put("config", qc.describe());
         m.put("codebook_size", tokenizer.quantizer().codebookSize());
         m.put("stages", tokenizer.quantizer().indexChannels());
-        m.put("sample_rate", c.sampleRate);
+        m.put("sample_rate", ac.sampleRate());
         m.put("hop", ac.hop());
-        m.put("steps", c.steps);
-        m.put("resumed_from_step", progress.startStep);
+        m.put("steps", tc.steps());
+        m.put("resumed_from_step", stats.startStep());
         m.put("batch", batch);
-        m.put("segment", c.segment);
-        m.put("lr", c.lr);
-        m.put("spectral_loss", c.spectralLoss);
+        m.put("segment", ac.segment());
+        m.put("base_channels", ac.baseChannels());
+        m.put("residual_units", ac.residualUnits());
+        m.put("lr", tc.learningRate());
+        m.put("spectral_loss", tc.spectralLoss());
+        m.put("mel_loss", tc.melLoss());
+        m.put("waveform_l1", tc.waveformL1());
+        m.put("warmup_steps", tc.warmupSteps());
+        m.put("lr_schedule", tc.schedule().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("activation", ac.activation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("seed", c.seed);
-        m.put("train_audio_s_per_s", Json.round(progress.imagesPerSecond(), 2));
+        m.put("train_audio_s_per_s", Json.round(stats.unitsPerSecond(), 2));
         m.put("train_s", Json.round(wallSeconds, 1));
-        m.put("final_train_loss", Json.round(progress.lastLoss, 6));
-        m.put("codes_reseeded", progress.reseeded);
-        m.put("resident_memory", progress.memory());
+        m.put("final_train_loss", Json.round(stats.lastLoss(), 6));
+        m.put("codes_reseeded", stats.reseeded());
+        m.put("resident_memory", TrainCommand.memory(stats));
         m.put("validation", AudioEval.json(validationEval));
         m.put("test", AudioEval.json(eval));
         m.put("model", c.out.toString());
-        m.put("log", c.log().toString());
+        m.put("log", run.log().toString());
         m.put("reconstruction", wav.toString());
         String human = String.format("trained %s: %d steps in %.1f s, %.1f s of audio per second (compute only), final loss %.5f%n",
-                qc.describe(), c.steps, wallSeconds, progress.imagesPerSecond(), progress.lastLoss)
+                qc.describe(), tc.steps(), wallSeconds, stats.unitsPerSecond(), stats.lastLoss())
                 + "validation: " + AudioEval.human(validationEval) + "\n"
                 + "test: " + AudioEval.human(eval) + "\n"
                 + "model: " + c.out + "   reconstruction of " + test.files().get(0).getFileName() + ": " + wav;

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code vqtok bench}: benchmark commands that print figures and write them to files (never timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures and write them to files.",
-        subcommands = {BenchCommand.Quantizers.class, BenchCommand.Search.class})
+        subcommands = {BenchCommand.Quantizers.class, BenchCommand.Search.class, BenchCommand.Codecs.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -253,6 +253,143 @@ final class BenchCommand implements Runnable {
                 Files.writeString(out, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code vqtok bench codecs}: classical speech codecs (Codec2, Opus, Speex, AMR-NB through their Debian tools) and
+     * optionally a vqtok audio model at every number of stages, scored on one split by the same code
+     * ({@link io.vqtok.datasets.audio.SpeechQuality}); one table as JSON and Markdown.
+     */
+    @Command(name = "codecs", mixinStandardHelpOptions = true,
+            description = "Run classical codecs (and optionally a vqtok audio model) on an audio split; tabulate kbps, STOI, ESTOI, both mel distances, SI-SNR.")
+    static final class Codecs implements Callable<Integer> {
+        @Option(names = "--data", defaultValue = "speech", description = "audio corpus: 'speech' (data/speech) or a folder with train/ and test/ (default: ${DEFAULT-VALUE})")
+        String data;
+
+        @Option(names = "--split", defaultValue = "test", description = "split scored: test or validation (default: ${DEFAULT-VALUE})")
+        String split;
+
+        @Option(names = "--model", paramLabel = "FILE", description = "also score this vqtok audio model at every number of stages")
+        Path model;
+
+        @Option(names = "--limit", defaultValue = "0", description = "score the first N files only (default: all)")
+        int limit;
+
+        @Option(names = "--codecs", split = ",", paramLabel = "NAMES",
+                description = "codecs to run (default: all: codec2-3200, codec2-2400, codec2-1600, codec2-700C, opus-6, opus-8, speex-wb-q0, speex-wb-q2, amr-nb-4.75, amr-nb-12.2)")
+        List<String> codecs;
+
+        @Option(names = "--out", defaultValue = "bench/codecs", paramLabel = "PREFIX",
+                description = "tables go to PREFIX.json and PREFIX.md (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--markdown", paramLabel = "FILE",
+                description = "also replace the table between '<!-- bench:codecs -->' and '<!-- /bench:codecs -->' in FILE (e.g. BENCHMARKS.md)")
+        Path markdown;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!split.equals("test") && !split.equals("validation"))
+                throw new IllegalArgumentException("--split must be test or validation, got " + split);
+            if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+            if (markdown != null && !Files.isRegularFile(markdown))
+                throw new IllegalArgumentException("--markdown " + markdown + ": no such file");
+            List<io.vqtok.datasets.audio.ClassicalCodec> chosen = codecs == null || codecs.isEmpty()
+                    ? io.vqtok.datasets.audio.ClassicalCodec.ALL
+                    : codecs.stream().map(io.vqtok.datasets.audio.ClassicalCodec::named).toList();
+            List<String> missing = chosen.stream().filter(c -> !c.missingPrograms().isEmpty())
+                    .map(c -> c.name() + " (" + String.join(", ", c.missingPrograms()) + " from " + c.debianPackage() + ")").toList();
+            if (!missing.isEmpty())
+                throw new IllegalStateException("codec tools not found on PATH: " + String.join("; ", missing)
+                        + "; scripts/bench.sh codecs installs them");
+            io.vqtok.autoencoders.AudioTokenizer tokenizer = null;
+            if (model != null) {
+                io.vqtok.autoencoders.Tokenizer t = io.vqtok.autoencoders.Tokenizer.load(model);
+                if (!(t instanceof io.vqtok.autoencoders.AudioTokenizer a))
+                    throw new IllegalArgumentException("--model " + model + " is an image tokenizer; bench codecs needs an audio model");
+                tokenizer = a;
+            }
+            int rate = tokenizer != null ? tokenizer.sampleRate() : io.vqtok.datasets.audio.AudioFolderDataset.DEFAULT_SAMPLE_RATE;
+            io.vqtok.datasets.audio.AudioFolderDataset d = Data.openAudio(data, io.vqtok.datasets.Split.parse(split), rate);
+            System.err.println("== bench codecs on " + d.description() + (limit > 0 ? ", first " + limit + " files" : ""));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (io.vqtok.datasets.audio.ClassicalCodec c : chosen) {
+                long t0 = System.nanoTime();
+                io.vqtok.datasets.audio.CodecBenchmark.Row r = io.vqtok.datasets.audio.CodecBenchmark.run(c, d, limit);
+                io.vqtok.datasets.audio.SpeechQuality.Mean q = r.quality();
+                rows.add(row(c.name(), "classical", c.nominalKbps(), r.kbps(), q.files(), q.stoi(), q.estoi(), q.melDistance(),
+                        q.multiScaleMelDistance(), q.siSnrDb(), q.stftDistance(), q.meanDelaySamples(), rate));
+                System.err.printf(Locale.ROOT, "   %-14s %s (%.0f s)%n", c.name(), summary(rows.get(rows.size() - 1)), (System.nanoTime() - t0) / 1e9);
+                write(d, rows);
+            }
+            if (tokenizer != null) {
+                io.vqtok.autoencoders.AudioEvaluator.Result r = io.vqtok.autoencoders.AudioEvaluator.evaluate(tokenizer, d,
+                        io.vqtok.autoencoders.AudioEvaluator.defaultStages(tokenizer.quantizer().indexChannels()), limit);
+                for (io.vqtok.autoencoders.AudioEvaluator.StageMetrics s : r.perStages())
+                    rows.add(row("vqtok " + s.stages() + (s.stages() == 1 ? " stage" : " stages"), "vqtok", s.kbps(), s.kbps(), r.files(), s.stoi(),
+                            s.estoi(), s.melDistance(), s.multiScaleMelDistance(), s.siSnrDb(), s.stftDistance(), s.meanDelaySamples(), rate));
+                write(d, rows);
+            }
+            String table = table(rows);
+            System.out.println(table);
+            if (markdown != null) Quantizers.replaceSection(markdown, "codecs", table);
+            return 0;
+        }
+
+        private static Map<String, Object> row(String name, String kind, double nominal, double kbps, int files, double stoi, double estoi,
+                double mel, double multiScaleMel, double siSnr, double stft, double delaySamples, int rate) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("codec", name);
+            m.put("kind", kind);
+            m.put("nominal_kbps", Json.round(nominal, 3));
+            m.put("kbps", Json.round(kbps, 3));
+            m.put("files", files);
+            m.put("stoi", AudioEval.finite(stoi, 4));
+            m.put("estoi", AudioEval.finite(estoi, 4));
+            m.put("mel_distance", Json.round(mel, 4));
+            m.put("multiscale_mel_distance", Json.round(multiScaleMel, 4));
+            m.put("si_snr_db", Json.round(siSnr, 3));
+            m.put("stft_distance", Json.round(stft, 4));
+            m.put("delay_ms", Json.round(delaySamples * 1000.0 / rate, 2));
+            return m;
+        }
+
+        private static String summary(Map<String, Object> r) {
+            return String.format(Locale.ROOT, "%s kbps, STOI %s, ESTOI %s, mel-80 %s, mel-DAC %s, SI-SNR %s dB, delay %s ms", r.get("kbps"), r.get("stoi"),
+                    r.get("estoi"), r.get("mel_distance"), r.get("multiscale_mel_distance"), r.get("si_snr_db"), r.get("delay_ms"));
+        }
+
+        private void write(io.vqtok.datasets.audio.AudioFolderDataset d, List<Map<String, Object>> rows) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", "codecs");
+            doc.put("data", d.description());
+            doc.put("split", split);
+            doc.put("files", limit > 0 ? Math.min(limit, d.size()) : d.size());
+            doc.put("sample_rate", d.sampleRate());
+            if (model != null) doc.put("model", model.toString());
+            doc.put("rows", rows);
+            Path json = Path.of(out + ".json"), md = Path.of(out + ".md");
+            AtomicFiles.write(json, o -> mapper.writeValue(new NonClosing(o), doc));
+            byte[] text = (table(rows) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(md, o -> o.write(text));
+        }
+
+        /** The rows as a Markdown table. */
+        static String table(List<Map<String, Object>> rows) {
+            StringBuilder sb = new StringBuilder();
+            sb.append("| codec | kbps (measured) | STOI | ESTOI | mel distance, 80 bands | mel distance, DAC 7 scales | SI-SNR dB | delay ms |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
+            for (Map<String, Object> r : rows)
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.get("codec"), fixed(r.get("kbps"), 2),
+                        fixed(r.get("stoi"), 3), fixed(r.get("estoi"), 3), fixed(r.get("mel_distance"), 3), fixed(r.get("multiscale_mel_distance"), 2),
+                        fixed(r.get("si_snr_db"), 2), fixed(r.get("delay_ms"), 1)));
+            return sb.toString().stripTrailing();
+        }
+
+        private static String fixed(Object v, int digits) {
+            return v instanceof Number n ? String.format(Locale.ROOT, "%." + digits + "f", n.doubleValue()) : "n/a";
         }
     }
 

@@ -268,11 +268,11 @@ final class Report {
             body.append("<section id=\"eval\"><h2>Evaluation</h2>\n<p>").append(esc(split.toString())).append(" split: ")
                     .append(esc(data)).append(o.limit() > 0 ? " (first " + o.limit() + " at most)" : "").append("</p>\n");
             if (metrics.get("per_stages") instanceof List<?> per) {   // audio: quality per number of stages decoded
-                body.append("<table class=\"metrics\"><tr><th>stages</th><th>kbps</th><th>SI-SNR dB</th><th>mel distance</th><th>STFT distance</th></tr>\n");
+                body.append("<table class=\"metrics\"><tr><th>stages</th><th>kbps</th><th>STOI</th><th>ESTOI</th><th>SI-SNR dB</th><th>mel distance (80 bands)</th><th>mel distance (DAC, 7 scales)</th><th>STFT distance</th></tr>\n");
                 for (Object row : per) {
                     Map<?, ?> r = (Map<?, ?>) row;
                     body.append("<tr data-stages=\"").append(r.get("stages")).append("\">");
-                    for (String k : List.of("stages", "kbps", "si_snr_db", "mel_distance", "stft_distance")) body.append("<td>").append(plain(r.get(k))).append("</td>");
+                    for (String k : List.of("stages", "kbps", "stoi", "estoi", "si_snr_db", "mel_distance", "multiscale_mel_distance", "stft_distance")) body.append("<td>").append(plain(r.get(k))).append("</td>");
                     body.append("</tr>\n");
                 }
                 body.append("</table>\n");
@@ -544,6 +544,7 @@ final class Report {
 
     /** A metric as {@code eval --json} prints it, without exponent notation. */
     static String plain(Object v) {
+        if (v == null) return "n/a";
         if (v instanceof Double d) return Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : d.toString();
         if (v instanceof List<?> l) return String.join(", ", l.stream().map(Report::plain).toList());
         return String.valueOf(v);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static io.vqtok.cli.CliTest.vqtok;
@@ -76,7 +77,98 @@ class AudioCliTest {
 
         CliTest.Run eval = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1", "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
-        assertThat(new ObjectMapper().readTree(eval.out().trim()).get("per_stages")).hasSize(1);
+        JsonNode ej = new ObjectMapper().readTree(eval.out().trim());
+        assertThat(ej.get("per_stages")).hasSize(1);
+        JsonNode st = ej.get("per_stages").get(0);
+        for (String k : new String[]{"stoi", "estoi", "mel_distance", "multiscale_mel_distance", "si_snr_db", "delay_samples"})
+            assertThat(st.has(k)).as(k).isTrue();
+        assertThat(st.get("multiscale_mel_distance").asDouble()).isPositive();
+        assertThat(ej.get("max_abs_delay_samples").isInt()).isTrue();
+        CliTest.Run human = vqtok("eval", "--model", model.toString(), "--data", corpus.toString(), "--stages", "1");
+        assertThat(human.code()).as(human.err()).isZero();
+        assertThat(human.out()).contains("STOI").contains("mel-80").contains("mel-DAC").contains("largest alignment delay");
+    }
+
+    @Test
+    void benchCodecsTabulatesTheModelsStagesBesideACodec() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.vqtok.datasets.audio.ClassicalCodec.CODEC2_3200.missingPrograms().isEmpty(),
+                "codec2 not installed (scripts/bench.sh codecs installs it)");
+        Path prefix = dir.resolve("bench/codecs");
+        CliTest.Run r = vqtok("bench", "codecs", "--model", model.toString(), "--data", corpus.toString(), "--codecs", "codec2-3200",
+                "--out", prefix.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| codec | kbps (measured) | STOI | ESTOI |").contains("| codec2-3200 |").contains("| vqtok 2 stages | 2.00 |");
+        JsonNode rows = new ObjectMapper().readTree(Files.readString(Path.of(prefix + ".json"))).get("rows");
+        assertThat(rows).hasSize(3);   // codec2 and the model at 1 and 2 stages
+        assertThat(rows.get(0).get("kbps").asDouble()).isBetween(3.0, 3.4);
+        assertThat(rows.get(2).get("kbps").asDouble()).isEqualTo(2.0);
+        assertThat(Files.readString(Path.of(prefix + ".md"))).startsWith("| codec |");
+    }
+
+    @Test
+    void benchCodecsRejectsBadFlagsWithExitCode2AndWritesNothing() {
+        Path prefix = dir.resolve("badbench/codecs");
+        CliTest.Run unknown = vqtok("bench", "codecs", "--data", corpus.toString(), "--codecs", "mp3", "--out", prefix.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown codec 'mp3'").contains("codec2-3200").doesNotContain("\tat ");
+        CliTest.Run split = vqtok("bench", "codecs", "--data", corpus.toString(), "--split", "train", "--out", prefix.toString());
+        assertThat(split.code()).isEqualTo(2);
+        assertThat(split.err()).contains("--split must be test or validation");
+        assertThat(Path.of(prefix + ".json")).doesNotExist();
+    }
+
+    @Test
+    void theCodecRecipeTrainsWithSnakeDilatedUnitsMelAndL1TermsAndAWarmedUpCosineRate() throws IOException {
+        Path m = dir.resolve("codec.vqt");
+        CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
+                "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--residual-units", "2",
+                "--activation", "snake", "--spectral-loss", "0", "--mel-loss", "1", "--waveform-l1", "0.5", "--lr", "1e-3",
+                "--warmup-steps", "2", "--lr-schedule", "cosine", "--steps", "3", "--batch", "2", "--out", m.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        assertThat(j.get("activation").asText()).isEqualTo("snake");
+        assertThat(j.get("mel_loss").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
+        List<JsonNode> log = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("codec.vqt.log.jsonl"))) log.add(new ObjectMapper().readTree(line));
+        assertThat(log).hasSize(3);
+        // warm-up 1e-3 · 1/2, 1e-3 · 2/2, then the cosine's last step: a tenth of the peak
+        assertThat(log.get(0).get("lr").asDouble()).isCloseTo(5e-4, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(1).get("lr").asDouble()).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(2).get("lr").asDouble()).isCloseTo(1e-4, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(log.get(0).has("loss.mel")).isTrue();
+        assertThat(log.get(0).get("loss.mel").asDouble()).isPositive();
+        assertThat(log.get(0).get("loss.waveform_l1").asDouble()).isPositive();
+        // the Snake parameters are saved and read back: the model evaluates
+        CliTest.Run eval = vqtok("eval", "--model", m.toString(), "--data", corpus.toString(), "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+
+        CliTest.Run image = vqtok("train", "--mel-loss", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
+        assertThat(image.code()).isEqualTo(2);
+        assertThat(image.err()).contains("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
+        CliTest.Run act = vqtok("train", "--data", corpus.toString(), "--activation", "relu", "--steps", "1", "--out", dir.resolve("x.vqt").toString());
+        assertThat(act.code()).isEqualTo(2);
+        assertThat(act.err()).contains("unknown --activation 'relu'");
+    }
+
+    @Test
+    void audioRunsWithoutLossOrScheduleFlagsTakeTheLibrarysSpeechCodecPreset() throws IOException {
+        Path m = dir.resolve("preset.vqt");
+        CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
+                "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--steps", "2", "--batch", "2",
+                "--out", m.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        io.vqtok.autoencoders.TrainConfig p = io.vqtok.autoencoders.TrainConfig.speechCodec(0);
+        io.vqtok.autoencoders.AudioAutoencoderConfig a = io.vqtok.autoencoders.AudioAutoencoderConfig.speechCodec16k(8);
+        assertThat(j.get("lr").asDouble()).isEqualTo(p.learningRate());
+        assertThat(j.get("mel_loss").asDouble()).isEqualTo(p.melLoss());
+        assertThat(j.get("waveform_l1").asDouble()).isEqualTo(p.waveformL1());
+        assertThat(j.get("spectral_loss").asDouble()).isEqualTo(p.spectralLoss());
+        assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
+        assertThat(j.get("warmup_steps").asInt()).isEqualTo(2);   // the preset's 200, capped at the run's 2 steps
+        assertThat(j.get("residual_units").asInt()).isEqualTo(a.residualUnits());
+        assertThat(j.get("activation").asText()).isEqualTo(a.activation().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Test

@@ -28,6 +28,9 @@ class QuantizerOptionsTest {
         for (String name : io.vqtok.quantizers.Presets.NAMES)
             assertThat(parse("--quantizer", name)).as(name).isEqualTo(io.vqtok.quantizers.Presets.of(name, 64));
         assertThat(parse("--quantizer", "ema", "--codebook-size", "8192")).isEqualTo(io.vqtok.quantizers.Presets.ema(8192, 64));
+        // the speech codec's quantizer is what the README's audio command spells out
+        assertThat(parse("--quantizer", "rvq", "--stages", "8", "--codebook-size", "1024", "--quantizer-dropout", "0.5", "--dropout-per-sample",
+                "--dead-code-threshold", "0.3")).isEqualTo(io.vqtok.quantizers.Presets.speechResidual(64));
     }
 
     @Test

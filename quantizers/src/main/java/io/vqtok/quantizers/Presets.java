@@ -70,6 +70,24 @@ public final class Presets {
         return EmaQuantizerConfig.of(codebookSize, dim).withInit(CodebookInit.DATA).withReseed(ReseedConfig.threshold(EMA_RESEED_THRESHOLD));
     }
 
+    /** Residual stages of the speech codec preset. */
+    public static final int SPEECH_STAGES = 8;
+    /** Codes per stage of the speech codec preset (10 bits, 0.5 kbps per stage at 50 frames/s). */
+    public static final int SPEECH_STAGE_CODEBOOK_SIZE = 1024;
+    /** Reseeding threshold of the speech preset's stages: keeps the late stages' codebooks in use (BENCHMARKS.md, issue #4). */
+    public static final double SPEECH_RESEED_THRESHOLD = 0.3;
+
+    /**
+     * The speech codec's quantizer (SoundStream/DAC-style residual VQ): 8 stages of EMA codebooks with 1024 codes,
+     * initialised from data, dead codes reseeded below 0.3 of the uniform share, and per-sample quantizer dropout 0.5
+     * so that one model serves every number of stages. What {@code vqtok train --quantizer rvq --stages 8
+     * --codebook-size 1024 --quantizer-dropout 0.5 --dropout-per-sample --dead-code-threshold 0.3} builds.
+     */
+    public static ResidualQuantizerConfig speechResidual(int dim) {
+        EmaQuantizerConfig stage = ema(SPEECH_STAGE_CODEBOOK_SIZE, dim).withReseed(ReseedConfig.threshold(SPEECH_RESEED_THRESHOLD));
+        return new ResidualQuantizerConfig(stage, SPEECH_STAGES).withDropout(ResidualQuantizerConfig.Dropout.SAMPLE, 0.5);
+    }
+
     private static SimVqConfig simvq(int codebookSize, int dim) {
         return SimVqConfig.of(codebookSize, dim);
     }

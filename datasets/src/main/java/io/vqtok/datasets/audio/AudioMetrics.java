@@ -15,8 +15,14 @@ import java.util.Objects;
  *       hops of a quarter of the FFT size and a Hann window as long as the FFT; 0 for identical signals.</li>
  *   <li>{@link #melDistance mel distance} (HiFi-GAN's mel loss): mean absolute difference of
  *       {@code log10(mel + 1e-5)} over 80 Slaney mel bands of the magnitude STFT with FFT size 1024 and hop
- *       256, 0 Hz to Nyquist; 0 for identical signals.</li>
+ *       256, 0 Hz to Nyquist; 0 for identical signals. The "80-band mel distance".</li>
+ *   <li>{@link #multiScaleMelDistance multi-scale mel distance} (DAC, Kumar et al. 2023, "High-Fidelity Audio
+ *       Compression with Improved RVQGAN": its {@code MelSpectrogramLoss} as configured in DAC's
+ *       {@code conf/base.yml}): the sum over 7 scales of {@code mean |log10(max(M_ref, 1e-5)) -
+ *       log10(max(M_est, 1e-5))|}, window lengths 32 .. 2048 with 5 .. 320 mel bands; the number DAC reports
+ *       as "mel distance" and the one to compare with its tables; 0 for identical signals.</li>
  * </ul>
+ * For speech intelligibility see {@link Stoi}; for codec delay see {@link Alignment}.
  * All sums are in double precision. The methods are thread-safe.
  */
 public final class AudioMetrics {
@@ -33,6 +39,13 @@ public final class AudioMetrics {
     public static final int MEL_BANDS = 80;
     /** Added to mel magnitudes before the log10 in the mel distance. */
     public static final double MEL_LOG_OFFSET = 1e-5;
+
+    /** Window (and FFT) lengths of the multi-scale mel distance; the hop of each is a quarter of it. */
+    public static final List<Integer> MULTI_SCALE_WINDOWS = List.of(32, 64, 128, 256, 512, 1024, 2048);
+    /** Mel bands of the multi-scale mel distance, one count per window length. */
+    public static final List<Integer> MULTI_SCALE_BANDS = List.of(5, 10, 20, 40, 80, 160, 320);
+    /** Floor on mel magnitudes before the log10 in the multi-scale mel distance (DAC's {@code clamp_eps}). */
+    public static final double MULTI_SCALE_CLAMP = 1e-5;
 
     private AudioMetrics() {
     }
@@ -172,19 +185,52 @@ public final class AudioMetrics {
      */
     public static double melDistance(float[] reference, float[] estimate, int sampleRate) {
         checkPair(reference, estimate);
-        MelFilterbank mel = MelFilterbank.slaney(sampleRate, MEL_FFT, MEL_BANDS);
-        Stft stft = new Stft(MEL_FFT, MEL_HOP);
+        return logMelL1(reference, estimate, sampleRate, MEL_FFT, MEL_HOP, MEL_BANDS, m -> Math.log10(m + MEL_LOG_OFFSET));
+    }
+
+    /** mean over frames and bands of |log(M_ref) − log(M_est)| for one STFT size, hop and Slaney filterbank. */
+    private static double logMelL1(float[] reference, float[] estimate, int sampleRate, int nFft, int hop, int bands,
+                                   java.util.function.DoubleUnaryOperator log) {
+        MelFilterbank mel = MelFilterbank.slaney(sampleRate, nFft, bands);
+        Stft stft = new Stft(nFft, hop);
         double[][] r = stft.magnitude(reference);
         double[][] e = stft.magnitude(estimate);
         double sum = 0;
         for (int f = 0; f < r.length; f++) {
             double[] mr = mel.apply(r[f]);
             double[] me = mel.apply(e[f]);
-            for (int m = 0; m < mr.length; m++) {
-                sum += Math.abs(Math.log10(mr[m] + MEL_LOG_OFFSET) - Math.log10(me[m] + MEL_LOG_OFFSET));
-            }
+            for (int m = 0; m < mr.length; m++) sum += Math.abs(log.applyAsDouble(mr[m]) - log.applyAsDouble(me[m]));
         }
         return sum / ((double) r.length * mel.bands());
+    }
+
+    /**
+     * Multi-scale mel distance, DAC's {@code MelSpectrogramLoss} with its training configuration
+     * ({@code n_mels = [5, 10, 20, 40, 80, 160, 320]}, {@code window_lengths = [32, .., 2048]}, {@code pow = 1},
+     * {@code clamp_eps = 1e-5}, {@code mag_weight = 0}, {@code log_weight = 1}, {@code mel_fmin = 0},
+     * {@code mel_fmax = Nyquist}): for each scale s with window {@code w_s}, the magnitude {@link Stft} (Hann window
+     * and FFT of {@code w_s}, hop {@code w_s / 4}, centered with reflection padding, as {@code torch.stft}) goes
+     * through a {@link MelFilterbank#slaney Slaney} filterbank of {@code MULTI_SCALE_BANDS[s]} bands, and
+     * <pre>
+     *   D = sum_s mean_{frames, bands} | log10(max(M_ref, 1e-5)) - log10(max(M_est, 1e-5)) |.
+     * </pre>
+     * Unlike {@link #melDistance} (one scale, {@code log10(M + 1e-5)}, a mean) this is a sum over 7 scales, so its
+     * values are several times larger. It is computed at the given rate (DAC's tables use 44.1 kHz).
+     *
+     * @param reference the clean signal
+     * @param estimate the estimate, same length
+     * @param sampleRate the sample rate of both, in Hz
+     * @return the summed mean absolute log10-mel differences
+     * @throws IllegalArgumentException if the lengths differ, the signals are empty or the rate is not positive
+     */
+    public static double multiScaleMelDistance(float[] reference, float[] estimate, int sampleRate) {
+        checkPair(reference, estimate);
+        double total = 0;
+        for (int s = 0; s < MULTI_SCALE_WINDOWS.size(); s++) {
+            int w = MULTI_SCALE_WINDOWS.get(s);
+            total += logMelL1(reference, estimate, sampleRate, w, w / 4, MULTI_SCALE_BANDS.get(s), m -> Math.log10(Math.max(m, MULTI_SCALE_CLAMP)));
+        }
+        return total;
     }
 
     private static void checkPair(float[] reference, float[] estimate) {

@@ -1,0 +1,157 @@
+package io.vqtok.autoencoders;
+
+import io.vqtok.datasets.audio.MelFilterbank;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The audio model's graph pieces against independent computations: dilated convs, Snake, DAC's mel loss. */
+class AudioGraphOpsTest {
+
+    /** Values and gradients of loss = Σ c·y² for y = conv(x), with fixed weights c so every output matters differently. */
+    private static Map<String, INDArray> valueAndGradients(SameDiff sd, SDVariable y, long n) {
+        SDVariable c = sd.constant(Nd4j.linspace(1, n, n, DataType.FLOAT).reshape(y.eval().shape()));
+        SDVariable loss = y.mul(y).mul(c).sum("loss");
+        sd.setLossVariables(loss);
+        Map<String, INDArray> out = new HashMap<>(sd.calculateGradients(null, "x", "k.w", "k.b"));
+        out.put("y", y.eval());
+        return out;
+    }
+
+    @Test
+    void dilatedConvGivesTheValuesAndGradientsOfNd4jsOwnDilatedConvForEveryLengthAndDilation() {
+        int in = 3, out = 5, k = 7;
+        for (int d : new int[]{2, 3, 9})
+            for (int t : new int[]{1, 37, 200, 801}) {
+                SplittableRandom r = new SplittableRandom(d * 1000L + t);
+                Map<String, INDArray> params = new LinkedHashMap<>();
+                Convs.init(params, r, "k", 1, k, in, out, false);
+                INDArray x = Nd4j.rand(DataType.FLOAT, 2, in, 1, t).subi(0.5);
+                long n = 2L * out * t;
+
+                Map<String, INDArray> reference;
+                // ND4J's generic kernels compute dilated convs; its oneDNN kernels (the default here) reject them
+                boolean helpers = Nd4j.getEnvironment().helpersAllowed();
+                Nd4j.getEnvironment().allowHelpers(false);
+                try {
+                    SameDiff sd = SameDiff.create();
+                    SDVariable xv = sd.var("x", x.dup());
+                    Conv2DConfig c = Conv2DConfig.builder().kH(1).kW(k).sH(1).sW(1).pH(0).pW((k - 1) / 2 * d).dH(1).dW(d)
+                            .dataFormat("NCHW").build();
+                    SDVariable y = sd.cnn().conv2d(xv, sd.var("k.w", params.get("k.w").dup()), sd.var("k.b", params.get("k.b").dup()), c);
+                    reference = valueAndGradients(sd, y, n);
+                } finally {
+                    Nd4j.getEnvironment().allowHelpers(helpers);
+                }
+                SameDiff sd = SameDiff.create();
+                SDVariable xv = sd.var("x", x.dup());
+                Map<String, INDArray> copy = new LinkedHashMap<>();
+                params.forEach((name, v) -> copy.put(name, v.dup()));
+                SDVariable y = Convs.dilatedConv(sd, copy, "k", xv, k, d, out);
+                Map<String, INDArray> got = valueAndGradients(sd, y, n);
+                for (String name : List.of("y", "x", "k.w", "k.b")) {
+                    INDArray a = reference.get(name), b = got.get(name);
+                    assertThat(b.shape()).as("d=%d T=%d %s", d, t, name).containsExactly(a.shape());
+                    double err = a.sub(b).norm2Number().doubleValue() / Math.max(1e-12, a.norm2Number().doubleValue());
+                    assertThat(err).as("d=%d T=%d %s relative error", d, t, name).isLessThan(1e-5);
+                }
+            }
+    }
+
+    @Test
+    void snakeIsXPlusSinSquaredOverAlphaWithTheGradientOfThatFormula() {
+        // a one-stride model whose first activation is Snake: check σ(x) = x + sin²(αx)/α and dσ/dx, dσ/dα by hand
+        AudioAutoencoderConfig c = new AudioAutoencoderConfig(8000, 32, 2, new int[]{4}, 0, 2, AudioAutoencoderConfig.Activation.SNAKE);
+        AudioAutoencoder ae = c.create(1);
+        assertThat(ae.parameters()).containsKeys("enc.s0.down.snake", "enc.out.snake", "dec.s0.up.snake", "dec.out.snake");
+        assertThat(ae.parameters().get("enc.s0.down.snake").shape()).containsExactly(1, 2, 1, 1);
+        INDArray alpha = Nd4j.createFromArray(0.5f, 2f).reshape(1, 2, 1, 1);
+        INDArray x = Nd4j.createFromArray(new float[]{-1.5f, -0.2f, 0.3f, 2.0f, 0.7f, -0.9f, 1.1f, 0.05f}).reshape(1, 2, 1, 4);
+        SameDiff sd = SameDiff.create();
+        SDVariable xv = sd.var("x", x.dup());
+        SDVariable a = sd.var("a", alpha.dup());
+        SDVariable y = AudioAutoencoder.snake(sd, xv, a);
+        sd.setLossVariables(y.sum("loss"));
+        Map<String, INDArray> g = sd.calculateGradients(null, "x", "a");
+        INDArray yv = y.eval();
+        double[] dAlpha = new double[2];
+        for (int ch = 0; ch < 2; ch++)
+            for (int t = 0; t < 4; t++) {
+                double al = alpha.getDouble(0, ch, 0, 0), xi = x.getDouble(0, ch, 0, t), s = Math.sin(al * xi), co = Math.cos(al * xi);
+                assertThat(yv.getDouble(0, ch, 0, t)).isCloseTo(xi + s * s / (al + 1e-9), within(1e-5));
+                assertThat(g.get("x").getDouble(0, ch, 0, t)).isCloseTo(1 + 2 * s * co, within(1e-5));   // d/dx: 1 + sin(2αx)
+                dAlpha[ch] += 2 * s * co * xi / al - s * s / (al * al);
+            }
+        for (int ch = 0; ch < 2; ch++) assertThat(g.get("a").getDouble(0, ch, 0, 0)).isCloseTo(dAlpha[ch], within(1e-4));
+    }
+
+    /** The loss for one pair of signals by plain loops in doubles: direct DFT, mel weights, log10 floor, L1, summed over scales. */
+    private static double melLossByLoops(float[] x, float[] y, int sampleRate) {
+        double total = 0;
+        for (int s = 0; s < MultiScaleMelLoss.WINDOWS.length; s++) {
+            int w = MultiScaleMelLoss.WINDOWS[s], hop = w / 4, bins = w / 2 + 1, bands = MultiScaleMelLoss.BANDS[s];
+            double[][] mel = MelFilterbank.slaney(sampleRate, w, bands).weights();
+            int frames = (x.length - w) / hop + 1;
+            double sum = 0;
+            for (int f = 0; f < frames; f++) {
+                double[] mx = new double[bands], my = new double[bands];
+                for (int k = 0; k < bins; k++) {
+                    double ar = 0, ai = 0, br = 0, bi = 0;
+                    for (int n = 0; n < w; n++) {
+                        double win = 0.5 - 0.5 * Math.cos(2 * Math.PI * n / w), ph = 2 * Math.PI * k * n / w;
+                        ar += win * x[f * hop + n] * Math.cos(ph);
+                        ai -= win * x[f * hop + n] * Math.sin(ph);
+                        br += win * y[f * hop + n] * Math.cos(ph);
+                        bi -= win * y[f * hop + n] * Math.sin(ph);
+                    }
+                    double magX = Math.hypot(ar, ai), magY = Math.hypot(br, bi);
+                    for (int m = 0; m < bands; m++) {
+                        mx[m] += mel[m][k] * magX;
+                        my[m] += mel[m][k] * magY;
+                    }
+                }
+                for (int m = 0; m < bands; m++)
+                    sum += Math.abs(Math.log10(Math.max(mx[m], 1e-5)) - Math.log10(Math.max(my[m], 1e-5)));
+            }
+            total += sum / ((double) frames * bands);
+        }
+        return total;
+    }
+
+    @Test
+    void multiScaleMelLossEqualsDacsDefinitionComputedByPlainLoops() {
+        int sr = 16000, n = 2560;
+        Random r = new Random(7);
+        float[] x = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++) {
+            double env = 0.5 + 0.5 * Math.sin(2 * Math.PI * i / 800.0);
+            x[i] = (float) (env * (0.6 * Math.sin(2 * Math.PI * 220 * i / sr) + 0.3 * Math.sin(2 * Math.PI * 1870 * i / sr)));
+            y[i] = (float) (0.8 * x[i] + 0.05 * r.nextGaussian());
+        }
+        SameDiff sd = SameDiff.create();
+        SDVariable xv = sd.constant(Nd4j.create(x, new long[]{1, 1, 1, n}, 'c'));
+        SDVariable yv = sd.constant(Nd4j.create(y, new long[]{1, 1, 1, n}, 'c'));
+        double graph = MultiScaleMelLoss.create(sd, "mel", xv, yv, sr).eval().getDouble(0);
+        double loops = melLossByLoops(x, y, sr);
+        assertThat(loops).isGreaterThan(0.1);
+        assertThat(graph).isCloseTo(loops, within(2e-3 * loops));
+        SameDiff same = SameDiff.create();
+        SDVariable xs = same.constant(Nd4j.create(x, new long[]{1, 1, 1, n}, 'c'));
+        assertThat(MultiScaleMelLoss.create(same, "mel", xs, same.constant(Nd4j.create(x, new long[]{1, 1, 1, n}, 'c')), sr).eval().getDouble(0))
+                .isZero();
+    }
+}
