@@ -28,6 +28,37 @@ class AlignmentTest {
         }
     }
 
+    /** Noise carriers of independent seeds under one syllable envelope (4 Hz bursts): same envelope, unrelated phase. */
+    private static float[] burstsOfNoise(int rate, double seconds, long seed) {
+        double[] noise = SpeechSignals.lcgNoise((int) (rate * seconds), seed);
+        float[] y = new float[noise.length];
+        for (int i = 0; i < y.length; i++) {
+            double t = i / (double) rate, syllable = Math.max(0, Math.sin(2 * Math.PI * 4 * t + 0.7 * Math.sin(2 * Math.PI * 1.3 * t)));
+            y[i] = (float) (0.5 * syllable * syllable * noise[i]);
+        }
+        return y;
+    }
+
+    @Test
+    void aDelayedEstimateWithTheEnvelopeButNotThePhaseOfTheReferenceIsAlignedWithinTheRefinementWindow() {
+        int rate = 16000;
+        float[] x = burstsOfNoise(rate, 2.0, 11);
+        float[] carrier = burstsOfNoise(rate, 2.0, 12);   // what a vocoder gives back: the envelope, another waveform
+        for (int delay : new int[] {0, 160, 555, -300}) {
+            float[] y = shifted(carrier, delay, carrier.length + Math.max(0, delay));
+            int d = Alignment.align(x, y, rate).delay();
+            assertThat(Math.abs(d - delay)).as("delay %d found as %d", delay, d).isLessThanOrEqualTo(Alignment.REFINE_MS * rate / 1000);
+        }
+        // the waveform correlation alone has nothing to go on here
+        int[] waveformOnly = new int[4];
+        int far = 0, i = 0;
+        for (int delay : new int[] {0, 160, 555, -300}) {
+            waveformOnly[i] = Alignment.delay(x, shifted(carrier, delay, carrier.length + Math.max(0, delay)), rate / 10);
+            if (Math.abs(waveformOnly[i++] - delay) > Alignment.REFINE_MS * rate / 1000) far++;
+        }
+        assertThat(far).as("waveform-only delays %s", java.util.Arrays.toString(waveformOnly)).isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void anEstimateThatLeadsGivesANegativeDelayAndAShortEstimateIsZeroFilled() {
         float[] x = SpeechSignals.f32(SpeechSignals.speechLike(8000, 1.0));
