@@ -76,7 +76,15 @@ public final class TrainingRun {
      */
     public static Result train(TokenizerTrainer trainer, TrainingBatches batches, Path model, double unitsPerItem,
                                TokenizerTrainer.Listener listener) {
-        TrainingStats stats = new TrainingStats(trainer.step(), trainer.config().steps(), unitsPerItem);
+        return train(trainer, batches, model, new TrainingStats(trainer.step(), trainer.config().steps(), unitsPerItem), listener);
+    }
+
+    /**
+     * {@link #train(TokenizerTrainer, TrainingBatches, Path, double, TokenizerTrainer.Listener)} into stats the caller
+     * holds (e.g. to show live throughput); they hear of each step before {@code listener}.
+     */
+    public static Result train(TokenizerTrainer trainer, TrainingBatches batches, Path model, TrainingStats stats,
+                               TokenizerTrainer.Listener listener) {
         Path checkpoint = checkpointOf(model), log = logOf(model);
         long t0 = System.nanoTime();
         try (TrainingLog lines = TrainingLog.open(log, trainer.step())) {

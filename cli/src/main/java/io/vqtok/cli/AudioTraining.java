@@ -43,7 +43,7 @@ final class AudioTraining {
         TrainingRun.Result run;
         try (TrainCommand.Progress progress = new TrainCommand.Progress(tc.steps(), trainer.step(), "s audio/s", ac.segment() / (double) ac.sampleRate())) {
             // each step's crops are drawn with that step's generator, so a resumed run draws the same crops
-            run = TrainingRun.train(trainer, TrainingBatches.audioCrops(train, ac.segment(), tc), c.out, ac.segment() / (double) ac.sampleRate(), progress);
+            run = TrainingRun.train(trainer, TrainingBatches.audioCrops(train, ac.segment(), tc), c.out, progress.stats, progress);
         }
         TrainingStats stats = run.stats();
         double wallSeconds = run.wallSeconds();

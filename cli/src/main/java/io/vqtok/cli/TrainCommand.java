@@ -145,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingRun.Result run;
         try (TrainingBatches batches = TrainingBatches.images(train, tc); Progress progress = new Progress(steps, trainer.step(), "img/s", 1)) {
-            run = TrainingRun.train(trainer, batches, out, 1, progress);
+            run = TrainingRun.train(trainer, batches, out, progress.stats, progress);
         }
         ImageTokenizer tokenizer = (ImageTokenizer) run.tokenizer();
         TrainingStats stats = run.stats();
@@ -261,13 +261,14 @@ final class TrainCommand implements Callable<Integer> {
         ImageWriter.writeGrid(png, both.dup('c').data().asFloat(), 2 * n, test.channels(), test.height(), test.width(), n, 3);
     }
 
-    /** Progress bar on a terminal, a line every 10% otherwise (with an ETA); throughput from the run's own {@link TrainingStats}. */
+    /** Progress bar on a terminal, a line every 10% otherwise (with an ETA); throughput from the run's {@link TrainingStats}. */
     static final class Progress implements TokenizerTrainer.Listener, AutoCloseable {
         private final ProgressBar bar;
         private final int total;
         private final long startStep;
         private final long startNanos = System.nanoTime();
-        private final TrainingStats stats;
+        /** The run's stats, filled by {@link TrainingRun#train} before each step reaches this listener. */
+        final TrainingStats stats;
         private final String unit;
 
         /** Throughput counts {@code perItem} units (e.g. seconds of audio) per batch item. */
@@ -283,7 +284,6 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onStep(StepReport r) {
-            stats.onStep(r);
             String msg = String.format("loss %.4f mse %.4f use %.2f %.1f %s rss %d MB", r.loss(), r.reconstruction(), r.batchUsage(),
                     stats.unitsPerSecond(), unit, r.residentBytes() / 1_000_000);
             if (bar != null) {
