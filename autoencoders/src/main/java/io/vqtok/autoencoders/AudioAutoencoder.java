@@ -75,7 +75,7 @@ public final class AudioAutoencoder implements Autoencoder {
         int[] strides = config.strides();
         SDVariable h = conv(sd, "enc.in", x, 7, 1, 1);
         for (int i = 0; i < strides.length; i++) {
-            for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "enc.s" + i + ".res" + j, h, pow3(j));
+            for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "enc.s" + i + ".res" + j, h, AudioAutoencoderConfig.dilation(j));
             int k = AudioAutoencoderConfig.kernel(strides[i]);
             String down = "enc.s" + i + ".down";
             h = Convs.conv(sd, params, down, act(sd, down, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2, 1);
@@ -92,15 +92,9 @@ public final class AudioAutoencoder implements Autoencoder {
             int k = AudioAutoencoderConfig.kernel(strides[i]);
             String up = "dec.s" + i + ".up";
             h = Convs.deconv(sd, params, up, act(sd, up, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2);
-            for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "dec.s" + i + ".res" + j, h, pow3(j));
+            for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "dec.s" + i + ".res" + j, h, AudioAutoencoderConfig.dilation(j));
         }
         return conv(sd, "dec.out", act(sd, "dec.out", h), 7, 1, 1);
-    }
-
-    private static int pow3(int j) {
-        int d = 1;
-        for (int i = 0; i < j; i++) d *= 3;
-        return d;
     }
 
     /**
@@ -122,7 +116,7 @@ public final class AudioAutoencoder implements Autoencoder {
     private SDVariable residualUnit(SameDiff sd, String name, SDVariable x, int dilation) {
         SDVariable a = act(sd, name + ".conv7", x);
         SDVariable h = dilation == 1 ? Convs.conv(sd, params, name + ".conv7", a, 1, 7, 1, 1, 0, 3, 1)
-                : Convs.dilatedConv(sd, params, name + ".conv7", a, 7, dilation, (int) params.get(name + ".conv7.b").length());
+                : Convs.dilatedConv(sd, params, name + ".conv7", a, 7, dilation);
         h = Convs.conv(sd, params, name + ".conv1", act(sd, name + ".conv1", h), 1, 1, 1, 1, 0, 0, 1);
         return x.add(h);
     }

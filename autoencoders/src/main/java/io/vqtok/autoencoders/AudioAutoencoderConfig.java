@@ -109,7 +109,7 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
     public int contextFrames() {
         long stages = 0, r = 1;
         int units = 0;
-        for (int j = 0; j < residualUnits; j++) units += 3 * (int) Math.pow(3, j);   // k = 7, dilation 3^j
+        for (int j = 0; j < residualUnits; j++) units += 3 * dilation(j);   // k = 7
         for (int s : strides) {
             stages += r * (units + (kernel(s) + 1) / 2);
             r *= s;
@@ -118,6 +118,13 @@ public record AudioAutoencoderConfig(int sampleRate, int segment, int baseChanne
         long encoder = 3 + stages + hop;           // k=7 input conv, stages, k=3 output conv at the frame rate
         long decoder = 3 * hop + stages + 3;       // k=7 input conv at the frame rate, stages, k=7 output conv
         return (int) ((Math.max(encoder, decoder) + hop - 1) / hop);
+    }
+
+    /** The dilation 3^j of residual unit j (1, 3, 9). */
+    static int dilation(int j) {
+        int d = 1;
+        for (int i = 0; i < j; i++) d *= 3;
+        return d;
     }
 
     /** Kernel of the conv with stride s: 2s, or 2s − 1 for odd s, so that length / s frames come out exactly. */

@@ -49,10 +49,10 @@ final class Convs {
      * cropped to T. ND4J 1.0.0-M2.1's oneDNN kernels reject every dilated conv ("could not create a descriptor for a
      * dilated convolution forward propagation primitive"); this gives the same values and gradients with tuned kernels.
      */
-    static SDVariable dilatedConv(SameDiff sd, Map<String, INDArray> params, String name, SDVariable x, int k, int d, int out) {
+    static SDVariable dilatedConv(SameDiff sd, Map<String, INDArray> params, String name, SDVariable x, int k, int d) {
         if (k % 2 == 0) throw new IllegalArgumentException("dilated conv width must be odd, got " + k);
         SDVariable w = param(sd, params, name + ".w");
-        long in = w.getShape()[2];
+        long in = w.getShape()[2], out = w.getShape()[3];
         SDVariable s = sd.shape(x).castTo(DataType.INT64);
         SDVariable n = sd.slice(s, new int[]{0}, 1);
         SDVariable t = sd.slice(s, new int[]{3}, 1);

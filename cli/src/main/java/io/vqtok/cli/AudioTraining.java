@@ -25,7 +25,7 @@ final class AudioTraining {
 
     static TrainCommand.Summary run(TrainCommand c) {
         AudioAutoencoderConfig preset = AudioAutoencoderConfig.speechCodec16k(c.quantizer.dim);
-        TrainConfig tc = c.trainConfig(TrainConfig.speechCodec(c.seed), c.batch == null ? TrainConfig.speechCodec(c.seed).batchSize() : c.batch);
+        TrainConfig tc = c.trainConfig(TrainConfig.speechCodec(c.seed));
         int batch = tc.batchSize();
         QuantizerConfig qc = c.quantizer.toConfig();
         AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate != null ? c.sampleRate : preset.sampleRate(),

@@ -126,12 +126,11 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains, saves and evaluates; returns the summary that {@code --json} prints. */
     Summary run() {
         if (Data.isAudio(data)) return AudioTraining.run(this);
-        int batch = this.batch == null ? TrainConfig.images(seed).batchSize() : this.batch;
         QuantizerConfig qc = quantizer.toConfig();
         if (melLoss != null || waveformL1 != null || spectralLoss != null)
             throw new IllegalArgumentException("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
-        TrainConfig tc = trainConfig(TrainConfig.images(seed), batch);
-        int steps = tc.steps();
+        TrainConfig tc = trainConfig(TrainConfig.images(seed));
+        int batch = tc.batchSize(), steps = tc.steps();
         double lr = tc.learningRate();
         ImageDataset train = Data.open(data, Split.TRAIN, 0);
         ImageAutoencoderConfig ac = new ImageAutoencoderConfig(train.channels(), train.height(), train.width(),
@@ -192,8 +191,8 @@ final class TrainCommand implements Callable<Integer> {
      * The train config of this run: the modality's preset ({@link TrainConfig#images}, {@link TrainConfig#speechCodec}) with
      * what the flags name replaced.
      */
-    TrainConfig trainConfig(TrainConfig preset, int batch) {
-        TrainConfig tc = preset.withRun(steps != null ? steps : preset.steps(), batch, lr != null ? lr : preset.learningRate(), checkpointEvery,
+    TrainConfig trainConfig(TrainConfig preset) {
+        TrainConfig tc = preset.withRun(steps != null ? steps : preset.steps(), batch != null ? batch : preset.batchSize(), lr != null ? lr : preset.learningRate(), checkpointEvery,
                 keepCheckpoints);
         tc = tc.withAudioLosses(spectralLoss != null ? spectralLoss : tc.spectralLoss(), melLoss != null ? melLoss : tc.melLoss(),
                 waveformL1 != null ? waveformL1 : tc.waveformL1());
