@@ -75,7 +75,7 @@ public final class QuantizerOptions {
     @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
     boolean cosine;
 
-    @Option(names = "--sinkhorn-eps", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost) (default 10)")
+    @Option(names = "--sinkhorn-eps", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost); 0 chooses per batch: 10 with at least as many vectors as codes, else 100 (default 0)")
     Double sinkhornEps;
 
     @Option(names = "--sinkhorn-warm-start", description = "sinkhorn: start each step from the previous step's column scaling")
@@ -86,6 +86,10 @@ public final class QuantizerOptions {
 
     @Option(names = "--sinkhorn-iters", paramLabel = "N", description = "sinkhorn: iterations (default 5)")
     Integer sinkhornIters;
+
+    @Option(names = "--sinkhorn-code-map", negatable = true, description = "sinkhorn: learn the codes as C·W + b (OptVQ's code projection; "
+            + "W and b move every code at once) (default: the preset's)")
+    Boolean sinkhornCodeMap;
 
     @Option(names = "--entropy-weight", paramLabel = "W", description = "lfq, ibq: weight of the entropy auxiliary loss (default lfq 0.1, ibq 0.05)")
     Double entropyWeight;
@@ -196,7 +200,8 @@ public final class QuantizerOptions {
             case "sinkhorn" -> {
                 SinkhornConfig p = (SinkhornConfig) Presets.single(n, k, dim);
                 return new SinkhornConfig(k, dim, beta == null ? p.beta() : beta, init(p.init()), sinkhornEps == null ? p.epsilon() : sinkhornEps,
-                        sinkhornIters == null ? p.iterations() : sinkhornIters, sinkhornWarmStart || p.warmStart(), sinkhornDraw || p.draw());
+                        sinkhornIters == null ? p.iterations() : sinkhornIters, sinkhornWarmStart || p.warmStart(), sinkhornDraw || p.draw(),
+                        sinkhornCodeMap == null ? p.codeMap() : sinkhornCodeMap);
             }
             case "simvq" -> {
                 VectorQuantizerConfig.Estimator est = switch (estimator == null ? "ste" : estimator.toLowerCase(Locale.ROOT)) {

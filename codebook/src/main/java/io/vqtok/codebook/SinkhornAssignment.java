@@ -51,7 +51,8 @@ public final class SinkhornAssignment {
      *                  iterations of many steps add up instead of each call starting cold
      */
     public SinkhornAssignment(double epsilon, int iterations, boolean warmStart) {
-        if (!(epsilon > 0 && Double.isFinite(epsilon))) throw new IllegalArgumentException("Sinkhorn epsilon must be > 0, got " + epsilon);
+        if (!(epsilon >= 0 && Double.isFinite(epsilon)))
+            throw new IllegalArgumentException("Sinkhorn epsilon must be > 0, or 0 for the automatic choice, got " + epsilon);
         if (iterations < 1) throw new IllegalArgumentException("Sinkhorn iterations must be >= 1, got " + iterations);
         this.epsilon = epsilon;
         this.iterations = iterations;
@@ -71,27 +72,48 @@ public final class SinkhornAssignment {
         this.columnDual = dual == null ? null : dual.clone();
     }
 
+    /** OptVQ's ε, used by the automatic choice where a batch has at least as many vectors as codes. */
+    public static final double EPSILON_MANY_VECTORS = 10;
+    /** The automatic choice's ε where a batch has fewer vectors than codes. */
+    public static final double EPSILON_FEW_VECTORS = 100;
+
+    /** The configured ε; 0 for the automatic choice ({@link #epsilonFor}). */
     public double epsilon() {
         return epsilon;
+    }
+
+    /**
+     * The ε used for a batch of n vectors and k codes: the configured one, or with the automatic choice OptVQ's 10 where
+     * n ≥ k and 100 where n &lt; k. With fewer vectors than codes each row of a balanced plan spreads over about k/n codes,
+     * and at ε = 10 the rows are so flat that the row argmaxes of a batch share a few codes (on Fashion-MNIST at K = 8192
+     * with 6,272 vectors a batch: 0.70 of the codes in use after training against 0.97 at ε = 100; at K = 512, where
+     * n = 12k, ε = 10 gives the lower error; BENCHMARKS.md).
+     */
+    public double epsilonFor(long n, long k) {
+        if (epsilon > 0) return epsilon;
+        return n >= k ? EPSILON_MANY_VECTORS : EPSILON_FEW_VECTORS;
     }
 
     public int iterations() {
         return iterations;
     }
 
-    /** The stabilised kernel P {@code [N, K]} and the scalings u {@code [N, 1]}, v {@code [1, K]} after the iterations. */
+    /**
+     * The stabilised kernel P {@code [N, K]} and the scalings u {@code [N, 1]}, v {@code [1, K]} after the iterations (u
+     * from before the last column scaling when the last row scaling was skipped).
+     */
     private record Scaled(INDArray kernel, INDArray u, INDArray v) {
     }
 
     /** The transport plan {@code [N, K]} for squared distances {@code [N, K]} (the cost is their square root). */
     public INDArray plan(INDArray squaredDistances) {
-        Scaled s = iterate(squaredDistances.castTo(DataType.FLOAT).dup('c'));
+        Scaled s = iterate(squaredDistances.castTo(DataType.FLOAT).dup('c'), true);
         return s.kernel().mulColumnVector(s.u()).muliRowVector(s.v());
     }
 
     /** Row-wise argmax of the plan for squared distances {@code [N, K]}: INT64 indices {@code [N]}. */
     public INDArray assign(INDArray squaredDistances) {
-        return Nd4j.createFromArray(argmax(iterate(squaredDistances.castTo(DataType.FLOAT).dup('c')))).castTo(DataType.INT64);
+        return Nd4j.createFromArray(argmax(iterate(squaredDistances.castTo(DataType.FLOAT).dup('c'), false))).castTo(DataType.INT64);
     }
 
     /**
@@ -122,12 +144,16 @@ public final class SinkhornAssignment {
         INDArray left = Nd4j.hstack(zf, zf.mul(zf).sum(true, 1), Nd4j.ones(DataType.FLOAT, n, 1));
         INDArray right = Nd4j.hstack(e.mul(-2.0), Nd4j.ones(DataType.FLOAT, k, 1), e.mul(e).sum(true, 1));
         Nd4j.gemm(left, right, kernel, false, true, 1.0, 0.0);
-        Scaled s = iterate(kernel);
+        Scaled s = iterate(kernel, false);
         return random == null ? argmax(s) : draw(s, random);
     }
 
-    /** Turns squared distances {@code [N, K]} (overwritten) into the stabilised kernel and runs the scalings. */
-    private Scaled iterate(INDArray p) {
+    /**
+     * Turns squared distances {@code [N, K]} (overwritten) into the stabilised kernel and runs the scalings; without
+     * {@code lastRowScaling} the last iteration stops after its column scaling (a row's argmax or draw does not depend on
+     * its own scale, so only the plan itself needs it).
+     */
+    private Scaled iterate(INDArray p, boolean lastRowScaling) {
         long n = p.size(0), k = p.size(1);
         Transforms.relu(p, false);
         // means as matrix-vector products: one streaming pass each, where ND4J's full reductions take two to three times as long
@@ -136,7 +162,7 @@ public final class SinkhornAssignment {
         Nd4j.exec(new Sqrt(p, p));                                              // A = ‖z − e‖
         double mean = Nd4j.gemm(onesN, p, false, false).mmul(onesK).getDouble(0) / ((double) n * k);
         double std = Math.sqrt(Math.max(0, meanSquared - mean * mean)) + 1e-12; // population std of A
-        double scale = epsilon / std;
+        double scale = epsilonFor(n, k) / std;
         INDArray columnMin = columnMin(p);                                      // [1, K]
         p.subiRowVector(columnMin);
         INDArray rowMin = p.min(true, 1);                                       // [N, 1]
@@ -157,7 +183,8 @@ public final class SinkhornAssignment {
         for (int i = 0; i < iterations; i++) {
             // + TINY: a column (row) whose mass underflowed entirely stays zero instead of becoming NaN
             v = Nd4j.gemm(u, p, true, false).muli(k).addi(TINY).rdivi(1.0);        // [1, K]
-            u = Nd4j.gemm(p, v, false, true).muli(n).addi(TINY).rdivi(1.0);        // [N, 1]
+            if (i < iterations - 1 || lastRowScaling)
+                u = Nd4j.gemm(p, v, false, true).muli(n).addi(TINY).rdivi(1.0);    // [N, 1]
         }
         if (warmStart) {
             double[] lv = v.toDoubleVector();

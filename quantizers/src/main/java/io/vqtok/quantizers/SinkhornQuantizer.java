@@ -2,9 +2,13 @@ package io.vqtok.quantizers;
 
 import io.vqtok.codebook.SinkhornAssignment;
 import io.vqtok.codebook.StepRandom;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,17 +21,67 @@ import java.util.Map;
  * drawn from the row as OptVQ's {@code use_prob} does)
  * (see {@link SinkhornAssignment}, stabilised so that codes far from the batch still get mass), computed outside the
  * graph and fed to it. Inference uses plain nearest neighbour, since the plan depends on the batch. Straight-through estimator and loss terms as in {@link VectorQuantizer}.
+ *
+ * <p>With the code map (OptVQ's {@code use_proj}), the codes are E = C·W + b for the codebook C {@code [K, D]}, W
+ * {@code [D, D]} and b {@code [D]}, all three learned through the codebook term mean‖sg(z) − e_k‖² (W and b move every
+ * code at once, C each code alone); W starts as the identity and b at zero, so E starts as the configured init.
+ * Assignment, lookup and decoding use E.
  */
 public final class SinkhornQuantizer extends VectorQuantizer {
     private final SinkhornAssignment sinkhorn;
     private final boolean draw;
     private final long drawSeed;
+    private final INDArray mapW;   // [D, D], null without the code map
+    private final INDArray mapB;   // [D]
 
     public SinkhornQuantizer(SinkhornConfig config, String prefix, long seed) {
         super(config.base(), config, prefix, seed);
         this.sinkhorn = new SinkhornAssignment(config.epsilon(), config.iterations(), config.warmStart());
         this.draw = config.draw();
         this.drawSeed = seed ^ 0x0b7aL;
+        this.mapW = config.codeMap() ? identity(config.dim()) : null;
+        this.mapB = config.codeMap() ? Nd4j.zeros(DataType.FLOAT, config.dim()) : null;
+    }
+
+    private static INDArray identity(int d) {
+        INDArray w = Nd4j.zeros(DataType.FLOAT, d, d);
+        for (int i = 0; i < d; i++) w.putScalar(i, i, 1.0);
+        return w;
+    }
+
+    /** The codes E {@code [K, D]}: the codebook's rows, or with the code map C·W + b (computed from the current state). */
+    @Override
+    protected INDArray searchedCodes() {
+        return mapW == null ? codebook : codebook.mmul(mapW).addiRowVector(mapB);
+    }
+
+    @Override
+    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
+        if (mapW == null) return super.quantize(sd, z);
+        SDVariable c = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook") : sd.var(prefix + "codebook", codebook);
+        SDVariable w = sd.hasVariable(prefix + "code_map.w") ? sd.getVariable(prefix + "code_map.w") : sd.var(prefix + "code_map.w", mapW);
+        SDVariable b = sd.hasVariable(prefix + "code_map.b") ? sd.getVariable(prefix + "code_map.b") : sd.var(prefix + "code_map.b", mapB);
+        SDVariable values = sd.hasVariable(prefix + "codebook.values") ? sd.getVariable(prefix + "codebook.values")
+                : GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
+        // the looked-up codes only enter through sg(·) (straight-through and commitment): the map applied to constant rows
+        SDVariable q = GraphOps.lookupValues(sd, idx, values).mmul(GraphOps.stopGradient(sd, w)).add(GraphOps.stopGradient(sd, b));
+        SDVariable e = c.mmul(w).add(b);                                         // [K, D], differentiable in C, W and b
+        SDVariable counts = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_counts"), DataType.FLOAT, codebookSize(), 1);
+        SDVariable sums = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_sums"), DataType.FLOAT, codebookSize(), settings.dim());
+        Map<String, SDVariable> losses = new LinkedHashMap<>();
+        losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), z, e, counts, sums));
+        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), z, q, settings.beta()));
+        return new GraphQuantization(estimate(sd, z, q), idx, losses);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        if (mapW == null) return super.parameters();
+        Map<String, INDArray> m = new LinkedHashMap<>(super.parameters());
+        m.put(prefix + "code_map.w", mapW);
+        m.put(prefix + "code_map.b", mapB);
+        return m;
     }
 
     /**

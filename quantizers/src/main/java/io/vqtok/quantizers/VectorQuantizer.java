@@ -94,7 +94,8 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
     public INDArray prepare(INDArray z, StepContext step) {
         INDArray x = z.castTo(DataType.FLOAT);
         if (settings.cosine()) x = Distances.normalizeRows(x);
-        int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codebook) : codebook, step.step());
+        INDArray codes = searchedCodes();
+        int[] idx = trainingAssignment(x, settings.cosine() ? Distances.normalizeRows(codes) : codes, step.step());
         INDArray fed = GraphOps.feedAssignment(step, this, x, idx);
         int application = step.applications(this) - 1;
         Assignments assigned = Assignments.of(x, idx, codebookSize());       // for the codebook loss
@@ -109,6 +110,14 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
      */
     protected int[] trainingAssignment(INDArray x, INDArray codes, long step) {
         return Distances.nearestIndices(x, codes);
+    }
+
+    /**
+     * The codes {@code [K, D]} that vectors are assigned to and indices decode to (before any cosine normalisation): the
+     * live codebook here; a quantizer that maps its codebook (OptVQ's code map) returns the mapped codes.
+     */
+    protected INDArray searchedCodes() {
+        return codebook;
     }
 
     /** The output that carries the gradient to z: straight-through here. */
@@ -134,15 +143,15 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
 
     @Override
     public INDArray indices(INDArray z) {
-        INDArray x = z.castTo(codebook.dataType());
-        if (settings.cosine()) return Distances.nearest(Distances.normalizeRows(x), Distances.normalizeRows(codebook)).reshape(z.size(0), 1);
-        return Distances.nearest(x, codebook).reshape(z.size(0), 1);
+        INDArray x = z.castTo(codebook.dataType()), codes = searchedCodes();
+        if (settings.cosine()) return Distances.nearest(Distances.normalizeRows(x), Distances.normalizeRows(codes)).reshape(z.size(0), 1);
+        return Distances.nearest(x, codes).reshape(z.size(0), 1);
     }
 
     @Override
     public INDArray codes(INDArray indices) {
         INDArray idx = checkIndices(indices);
-        INDArray rows = Nd4j.pullRows(codebook, 1, idx.reshape(-1).toIntVector());
+        INDArray rows = Nd4j.pullRows(searchedCodes(), 1, idx.reshape(-1).toIntVector());
         return settings.cosine() ? Distances.normalizeRows(rows) : rows;
     }
 

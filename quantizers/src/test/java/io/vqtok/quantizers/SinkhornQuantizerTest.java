@@ -73,8 +73,95 @@ class SinkhornQuantizerTest {
     }
 
     @Test
+    void codeMapAssignsAndDecodesMappedCodesAndTrainsAllThreeParts() {
+        int n = 40, k = 6, d = 3;
+        Nd4j.getRandom().setSeed(5);
+        SinkhornQuantizer q = (SinkhornQuantizer) new SinkhornConfig(k, d, 0.25, CodebookInit.NORMAL, 10, 5, false, false, true).create("q.", 2);
+        INDArray c = q.codebook().dup();
+        // the map starts as the identity: the codes are the codebook's rows
+        assertThat(q.codes(Nd4j.createFromArray(0, 3, 5).reshape(3, 1)).equalsWithEps(Nd4j.pullRows(c, 1, new int[]{0, 3, 5}), 1e-6)).isTrue();
+        // a map set by hand: W = [[2,0,0],[1,1,0],[0,0,−1]], b = (0.5, 0, −1)
+        double[][] wv = {{2, 0, 0}, {1, 1, 0}, {0, 0, -1}};
+        double[] bv = {0.5, 0, -1};
+        q.parameters().get("q.code_map.w").assign(Nd4j.create(wv).castTo(DataType.FLOAT));
+        q.parameters().get("q.code_map.b").assign(Nd4j.createFromArray(bv).castTo(DataType.FLOAT));
+        double[][] e = new double[k][d];
+        for (int j = 0; j < k; j++)
+            for (int o = 0; o < d; o++) {
+                double v = bv[o];
+                for (int i = 0; i < d; i++) v += c.getDouble(j, i) * wv[i][o];
+                e[j][o] = v;
+            }
+        INDArray z = Nd4j.randn(DataType.FLOAT, n, d);
+        // inference: nearest mapped code, by a plain loop
+        long[] nearest = q.indices(z).reshape(-1).toLongVector();
+        for (int r = 0; r < n; r++) {
+            int best = 0;
+            double bestD = Double.MAX_VALUE;
+            for (int j = 0; j < k; j++) {
+                double dist = 0;
+                for (int o = 0; o < d; o++) dist += Math.pow(z.getDouble(r, o) - e[j][o], 2);
+                if (dist < bestD) {
+                    bestD = dist;
+                    best = j;
+                }
+            }
+            assertThat(nearest[r]).as("row " + r).isEqualTo(best);
+        }
+        GraphTestSupport.Result res = GraphTestSupport.run(q, z, Nd4j.zeros(DataType.FLOAT, n, d));
+        long[] idx = res.indices().toLongVector();
+        // the quantized output is the mapped code of the assignment
+        for (int r = 0; r < n; r++)
+            for (int o = 0; o < d; o++) assertThat(res.quantized().getDouble(r, o)).isCloseTo(e[(int) idx[r]][o], within(1e-5));
+        // gradients of the codebook term mean‖sg(z) − (c_k·W + b)‖² over N·D, by a plain loop:
+        // ∂/∂W = 2/(N·D) Σ_n c_kᵀ·g_n, ∂/∂b = 2/(N·D) Σ_n g_n, ∂/∂c_k = 2/(N·D) Σ_{n: k_n = k} g_n·Wᵀ, with g_n = e_k − z_n
+        double[][] gw = new double[d][d], gc = new double[k][d];
+        double[] gb = new double[d];
+        double scale = 2.0 / (n * d);
+        for (int r = 0; r < n; r++) {
+            int j = (int) idx[r];
+            for (int o = 0; o < d; o++) {
+                double g = scale * (e[j][o] - z.getDouble(r, o));
+                gb[o] += g;
+                for (int i = 0; i < d; i++) {
+                    gw[i][o] += c.getDouble(j, i) * g;
+                    gc[j][i] += g * wv[i][o];
+                }
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            assertThat(res.gradParams().get("q.code_map.b").getDouble(i)).isCloseTo(gb[i], within(1e-5));
+            for (int o = 0; o < d; o++) assertThat(res.gradParams().get("q.code_map.w").getDouble(i, o)).isCloseTo(gw[i][o], within(1e-5));
+        }
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < d; i++) assertThat(res.gradParams().get("q.codebook").getDouble(j, i)).isCloseTo(gc[j][i], within(1e-5));
+    }
+
+    @Test
+    void theAutomaticEpsilonIsTenWithAtLeastAsManyVectorsAsCodesAndAHundredWithFewer() {
+        SinkhornAssignment auto = new SinkhornAssignment(0, 5);
+        assertThat(auto.epsilonFor(100, 100)).isEqualTo(10);
+        assertThat(auto.epsilonFor(6272, 512)).isEqualTo(10);
+        assertThat(auto.epsilonFor(6272, 8192)).isEqualTo(100);
+        assertThat(new SinkhornAssignment(3, 5).epsilonFor(6272, 8192)).isEqualTo(3);
+        Nd4j.getRandom().setSeed(6);
+        INDArray codes = Nd4j.randn(DataType.FLOAT, 24, 3);
+        for (int n : new int[]{60, 12}) {
+            INDArray z = Nd4j.randn(DataType.FLOAT, n, 3);
+            double expected = n >= 24 ? 10 : 100;
+            assertThat(auto.plan(Distances.squared(z, codes)).equalsWithEps(new SinkhornAssignment(expected, 5).plan(Distances.squared(z, codes)), 1e-9))
+                    .as("%d vectors, 24 codes", n).isTrue();
+            // and the two settings differ on this batch, so the comparison tells them apart
+            assertThat(new SinkhornAssignment(10, 5).plan(Distances.squared(z, codes)).equalsWithEps(new SinkhornAssignment(100, 5).plan(Distances.squared(z, codes)), 1e-4)).isFalse();
+        }
+        assertThat(SinkhornConfig.of(8192, 64).epsilon()).isZero();
+        assertThat(SinkhornConfig.of(8192, 64).codeMap()).isTrue();
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
-        assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, 0, 5)).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, -1, 5)).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, Double.POSITIVE_INFINITY, 5)).hasMessageContaining("epsilon");
         assertThatThrownBy(() -> new SinkhornConfig(16, 4, 0.25, CodebookInit.UNIFORM, 10, 0)).hasMessageContaining("iterations");
     }
 }
