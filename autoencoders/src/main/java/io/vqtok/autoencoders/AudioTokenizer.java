@@ -21,8 +21,8 @@ import java.util.Map;
  * n residual stages (a lower bitrate). Training batches are waveforms {@code [N, 1, 1, segment]}.
  *
  * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@link AudioAutoencoderConfig#contextFrames()} (at least {@value #MIN_CONTEXT_FRAMES}) frames of
- * context on each side, all of one shape: memory stays bounded, and this stack runs a shape it has seen several
- * times faster than a new one.
+ * context on each side, all of one shape, up to {@value #WINDOWS_PER_CALL} of them in one call: memory stays bounded, and
+ * this stack runs a shape it has seen several times faster than a new one.
  */
 public final class AudioTokenizer extends Tokenizer {
     /**
@@ -33,6 +33,11 @@ public final class AudioTokenizer extends Tokenizer {
     static final int MIN_CONTEXT_FRAMES = 4;
     /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
     static final double WINDOW_SECONDS = 1;
+    /**
+     * Windows coded in one call of the encoder or decoder: a batch of windows runs faster than the windows one by one,
+     * and the batch shapes a stack sees stay few (1 to this many windows).
+     */
+    static final int WINDOWS_PER_CALL = 8;
     private final AudioAutoencoder autoencoder;
 
     AudioTokenizer(TokenizerConfig config, long seed) {
@@ -129,23 +134,31 @@ public final class AudioTokenizer extends Tokenizer {
         return quantizer.indexChannels() == 1 ? idx.reshape(f) : idx.reshape(f, quantizer.indexChannels());
     }
 
-    /** Encoder outputs {@code [F, D]} of a mono waveform, computed window by window. */
+    /**
+     * Encoder outputs {@code [F, D]} of a mono waveform, computed window by window, up to {@value #WINDOWS_PER_CALL}
+     * windows in one call of the encoder (a batch of windows).
+     */
     public INDArray latentFrames(float[] samples) {
         checkFinite(samples);
         int f = frames(samples.length);
-        int core = coreFrames(), hop = hop(), context = contextFrames();
+        int core = coreFrames(), hop = hop(), context = contextFrames(), length = (core + 2 * context) * hop;
         INDArray rows = Nd4j.create(DataType.FLOAT, f, quantizer.dim());
-        float[] window = new float[(core + 2 * context) * hop];
-        for (int f0 = 0; f0 < f; f0 += core) {
-            java.util.Arrays.fill(window, 0f);
-            int from = (f0 - context) * hop;
-            int lo = Math.max(0, from), hi = Math.min(samples.length, from + window.length);
-            if (hi > lo) System.arraycopy(samples, lo, window, lo - from, hi - lo);
-            INDArray z = latents(Nd4j.create(window, new long[]{1, 1, 1, window.length}, 'c'));   // [1, D, 1, core + 2·ctx]
-            int n = Math.min(core, f - f0);
-            INDArray frames = z.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0),
-                    NDArrayIndex.interval(context, context + n));                       // [D, n]
-            rows.get(NDArrayIndex.interval(f0, f0 + n), NDArrayIndex.all()).assign(frames.transpose());
+        int windows = (f + core - 1) / core;
+        for (int w0 = 0; w0 < windows; w0 += WINDOWS_PER_CALL) {
+            int count = Math.min(WINDOWS_PER_CALL, windows - w0);
+            float[] batch = new float[count * length];
+            for (int w = 0; w < count; w++) {
+                int from = ((w0 + w) * core - context) * hop;
+                int lo = Math.max(0, from), hi = Math.min(samples.length, from + length);
+                if (hi > lo) System.arraycopy(samples, lo, batch, w * length + lo - from, hi - lo);
+            }
+            INDArray z = latents(Nd4j.create(batch, new long[]{count, 1, 1, length}, 'c'));   // [W, D, 1, core + 2·ctx]
+            for (int w = 0; w < count; w++) {
+                int f0 = (w0 + w) * core, n = Math.min(core, f - f0);
+                INDArray frames = z.get(NDArrayIndex.point(w), NDArrayIndex.all(), NDArrayIndex.point(0),
+                        NDArrayIndex.interval(context, context + n));                   // [D, n]
+                rows.get(NDArrayIndex.interval(f0, f0 + n), NDArrayIndex.all()).assign(frames.transpose());
+            }
         }
         return rows;
     }
@@ -165,16 +178,21 @@ public final class AudioTokenizer extends Tokenizer {
         int f = (int) s[0], core = coreFrames(), hop = hop(), context = contextFrames();
         INDArray vectors = quantizer.codes(codes.reshape(f, c), stages);                      // [F, D]
         float[] out = new float[f * hop];
-        INDArray window = Nd4j.create(DataType.FLOAT, 1, quantizer.dim(), 1, core + 2 * context);
-        for (int f0 = 0; f0 < f; f0 += core) {
-            window.assign(0);
-            int from = f0 - context;
-            int lo = Math.max(0, from), hi = Math.min(f, from + core + 2 * context);
-            window.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.interval(lo - from, hi - from))
-                    .assign(vectors.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()).transpose());
-            float[] y = decodeLatents(window).data().asFloat();
-            int n = Math.min(core, f - f0);
-            System.arraycopy(y, context * hop, out, f0 * hop, n * hop);
+        int span = core + 2 * context, windows = (f + core - 1) / core;
+        for (int w0 = 0; w0 < windows; w0 += WINDOWS_PER_CALL) {
+            int count = Math.min(WINDOWS_PER_CALL, windows - w0);
+            INDArray batch = Nd4j.zeros(DataType.FLOAT, count, quantizer.dim(), 1, span);
+            for (int w = 0; w < count; w++) {
+                int from = (w0 + w) * core - context;
+                int lo = Math.max(0, from), hi = Math.min(f, from + span);
+                batch.get(NDArrayIndex.point(w), NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.interval(lo - from, hi - from))
+                        .assign(vectors.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all()).transpose());
+            }
+            float[] y = decodeLatents(batch).data().asFloat();                          // [W, 1, 1, span·hop]
+            for (int w = 0; w < count; w++) {
+                int f0 = (w0 + w) * core, n = Math.min(core, f - f0);
+                System.arraycopy(y, w * span * hop + context * hop, out, f0 * hop, n * hop);
+            }
         }
         return out;
     }

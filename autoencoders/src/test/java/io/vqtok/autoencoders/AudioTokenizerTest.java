@@ -64,16 +64,27 @@ class AudioTokenizerTest {
     @Test
     void windowedEncodingEqualsEncodingTheWholeSignal() {
         AudioTokenizer t = tokenizer(2);
-        int frames = 3 * t.coreFrames() + 7;   // several windows, the last one partial
-        INDArray x = tones(1, frames * t.hop(), 5);
-        INDArray whole = Tokenizer.flatten(t.latents(x));                          // [F, D]
-        INDArray windowed = t.latentFrames(x.data().asFloat());
-        assertThat(windowed.shape()).containsExactly(frames, 8);
-        // the context covers the receptive field, so frames away from the signal's two ends agree exactly
-        int edge = t.contextFrames();
-        INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
-        INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
-        assertThat(a.equalsWithEps(b, 1e-4)).isTrue();
+        // several windows, the last one partial: in one batch of windows, and in two (the second with 2 windows)
+        for (int windows : new int[]{4, AudioTokenizer.WINDOWS_PER_CALL + 2}) {
+            int frames = (windows - 1) * t.coreFrames() + 7;
+            INDArray x = tones(1, frames * t.hop(), 5);
+            INDArray whole = Tokenizer.flatten(t.latents(x));                          // [F, D]
+            INDArray windowed = t.latentFrames(x.data().asFloat());
+            assertThat(windowed.shape()).containsExactly(frames, 8);
+            // the context covers the receptive field, so frames away from the signal's two ends agree exactly
+            int edge = t.contextFrames();
+            INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+            INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
+            assertThat(a.equalsWithEps(b, 1e-4)).as("%d windows", windows).isTrue();
+            // decoding by windows equals decoding the whole latent sequence
+            t.quantizer().initialize(whole);
+            INDArray codes = t.encode(x.data().asFloat());
+            float[] decoded = t.decode(codes);
+            float[] direct = t.decodeLatents(t.quantizer().codes(codes, t.quantizer().indexChannels()).transpose()
+                    .reshape(1, 8, 1, frames)).data().asFloat();
+            for (int i = edge * t.hop(); i < (frames - edge) * t.hop(); i++)
+                assertThat(decoded[i]).as("%d windows, sample %d", windows, i).isCloseTo(direct[i], within(1e-4f));
+        }
     }
 
     @Test
