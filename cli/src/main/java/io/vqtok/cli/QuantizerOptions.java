@@ -162,6 +162,8 @@ public final class QuantizerOptions {
             throw new IllegalArgumentException("--cosine applies to vq, rotation, cvq and ema, not " + n);
         if (anchor != null && !List.of("cvq", "ema").contains(n))
             throw new IllegalArgumentException("--anchor applies to cvq and ema, not " + n);
+        if (!n.equals("sinkhorn") && (sinkhornEps != null || sinkhornIters != null || sinkhornWarmStart || sinkhornDraw || sinkhornCodeMap != null))
+            throw new IllegalArgumentException("--sinkhorn-* options apply to sinkhorn (or rvq stages of it), not " + n);
         switch (n) {
             case "vq", "rotation" -> {
                 VectorQuantizerConfig p = (VectorQuantizerConfig) Presets.single(n, k, dim);

@@ -6,6 +6,7 @@ import io.vqtok.quantizers.IbqConfig;
 import io.vqtok.quantizers.ProjectedQuantizerConfig;
 import io.vqtok.quantizers.QuantizerConfig;
 import io.vqtok.quantizers.ResidualQuantizerConfig;
+import io.vqtok.quantizers.SinkhornConfig;
 import io.vqtok.quantizers.VectorQuantizerConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -85,7 +86,16 @@ class QuantizerOptionsTest {
                 .hasMessageContaining("shared across residual stages");
         assertThatThrownBy(() -> parse("--quantizer", "rvq", "--stage-quantizer", "fsq", "--shared-codebook")).hasMessageContaining("no codebook");
         assertThatThrownBy(() -> parse("--quantizer", "simvq", "--estimator", "magic")).hasMessageContaining("unknown --estimator");
-        assertThatThrownBy(() -> parse("--quantizer", "sinkhorn", "--sinkhorn-eps", "0")).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> parse("--quantizer", "sinkhorn", "--sinkhorn-eps", "-1")).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> parse("--quantizer", "ema", "--sinkhorn-code-map")).hasMessageContaining("--sinkhorn-* options apply to sinkhorn");
+        assertThatThrownBy(() -> parse("--quantizer", "rvq", "--sinkhorn-eps", "10")).hasMessageContaining("not ema");
+        // 0 is the automatic choice; the code map is on unless turned off
+        SinkhornConfig auto = (SinkhornConfig) parse("--quantizer", "sinkhorn", "--sinkhorn-eps", "0");
+        assertThat(auto.epsilon()).isZero();
+        assertThat(auto.codeMap()).isTrue();
+        assertThat(((SinkhornConfig) parse("--quantizer", "sinkhorn", "--no-sinkhorn-code-map")).codeMap()).isFalse();
+        ResidualQuantizerConfig stages = (ResidualQuantizerConfig) parse("--quantizer", "rvq", "--stage-quantizer", "sinkhorn", "--sinkhorn-eps", "30");
+        assertThat(((SinkhornConfig) stages.stage()).epsilon()).isEqualTo(30);
         assertThatThrownBy(() -> parse("--quantizer", "lfq", "--inverse-temperature", "-1")).hasMessageContaining("inverse temperature");
     }
 }
