@@ -66,18 +66,27 @@ memory)
   file=$out/memory.jsonl
   : > "$file"
   for args in "--quantizer rvq --stages 4" "--quantizer ema --codebook-size 8192"; do
+    name=memory-$(echo "$args" | tr -d ' -')
     echo "== memory: $args, $steps steps" >&2
     # shellcheck disable=SC2086
-    VQTOK_SKIP_BUILD=1 ./vqtok train $args --steps "$steps" --checkpoint-every 0 --eval-limit 1000 --out "$out/memory.vqt" \
-      --recon-png "$out/memory.png" --json >> "$file"
+    VQTOK_SKIP_BUILD=1 ./vqtok train $args --steps "$steps" --checkpoint-every 0 --eval-limit 1000 --out "$out/$name.vqt" \
+      --recon-png "$out/$name.png" --json >> "$file"
   done
+  # single readings move up and down as the allocator returns and re-takes pages: the trend is the mean resident memory
+  # of the last 500 steps against that of steps 500-1000, from the per-step training logs
   python3 - "$file" <<'PY'
-import json, sys
-print("| run | steps | train img/s | RSS at step 500 MB | RSS at end MB | peak MB | growth |")
-print("|---|---|---|---|---|---|---|")
+import json, statistics, sys
+print("| run | steps | train img/s | RSS at step 500 MB | RSS at end MB | peak MB | growth | mean RSS steps 500-1000 MB | mean RSS last 500 steps MB | trend | range after step 500 MB |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for l in open(sys.argv[1]):
     r = json.loads(l); m = r["resident_memory"]
-    print(f"| {r['config']} | {r['steps']} | {r['train_img_per_s']:.0f} | {m['at_reference_mb']} | {m['end_mb']} | {m['peak_mb']} | {m['growth']:+.1%} |")
+    rss = [json.loads(x)["rss_mb"] for x in open(r["log"])]
+    row = f"| {r['config']} | {r['steps']} | {r['train_img_per_s']:.0f} | {m['at_reference_mb']} | {m['end_mb']} | {m['peak_mb']} | {m['growth']:+.1%} "
+    if len(rss) < 1500:
+        print(row + "| | | | (the trend needs at least 1500 steps) |")
+        continue
+    early, late = statistics.mean(rss[499:1000]), statistics.mean(rss[-500:])
+    print(row + f"| {early:.0f} | {late:.0f} | {late / early - 1:+.1%} | {min(rss[499:])}-{max(rss[499:])} |")
 PY
   ;;
 codecs)

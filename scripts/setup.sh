@@ -16,4 +16,11 @@ if (( ${#missing[@]} )); then
   $sudo_cmd apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
 fi
+# jemalloc for the launcher (./vqtok): keeps long trainings' resident memory from creeping; best effort, since the
+# launcher falls back to glibc's malloc without it
+if [[ ! -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 && ! -e /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 && ! -e /usr/lib64/libjemalloc.so.2 ]]; then
+  say "installing libjemalloc2"
+  { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libjemalloc2; } >&2 \
+    || say "libjemalloc2 not installed: ./vqtok uses glibc's malloc"
+fi
 say "ok"
