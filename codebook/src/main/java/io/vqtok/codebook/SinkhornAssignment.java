@@ -32,6 +32,10 @@ import java.util.SplittableRandom;
 public final class SinkhornAssignment {
     /** Added to every marginal before dividing by it. */
     public static final double TINY = 1e-30;
+    /** OptVQ's ε, used by the automatic choice where a batch has at least as many vectors as codes. */
+    public static final double EPSILON_MANY_VECTORS = 10;
+    /** The automatic choice's ε where a batch has fewer vectors than codes. */
+    public static final double EPSILON_FEW_VECTORS = 100;
     /** Entries per block of rows in the column-minimum reduction (16 MB of floats). */
     private static final long BLOCK_ELEMENTS = 4L << 20;
     private final double epsilon;
@@ -71,11 +75,6 @@ public final class SinkhornAssignment {
     public void restoreColumnDual(double[] dual) {
         this.columnDual = dual == null ? null : dual.clone();
     }
-
-    /** OptVQ's ε, used by the automatic choice where a batch has at least as many vectors as codes. */
-    public static final double EPSILON_MANY_VECTORS = 10;
-    /** The automatic choice's ε where a batch has fewer vectors than codes. */
-    public static final double EPSILON_FEW_VECTORS = 100;
 
     /** The configured ε; 0 for the automatic choice ({@link #epsilonFor}). */
     public double epsilon() {

@@ -55,24 +55,13 @@ public final class SinkhornQuantizer extends VectorQuantizer {
         return mapW == null ? codebook : codebook.mmul(mapW).addiRowVector(mapB);
     }
 
+    /** With the code map, rows·W + b (W and b constant to the gradient unless {@code trainable}); else the rows. */
     @Override
-    public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        if (mapW == null) return super.quantize(sd, z);
-        SDVariable c = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook") : sd.var(prefix + "codebook", codebook);
+    protected SDVariable mapCodes(SameDiff sd, SDVariable rows, boolean trainable) {
+        if (mapW == null) return rows;
         SDVariable w = sd.hasVariable(prefix + "code_map.w") ? sd.getVariable(prefix + "code_map.w") : sd.var(prefix + "code_map.w", mapW);
         SDVariable b = sd.hasVariable(prefix + "code_map.b") ? sd.getVariable(prefix + "code_map.b") : sd.var(prefix + "code_map.b", mapB);
-        SDVariable values = sd.hasVariable(prefix + "codebook.values") ? sd.getVariable(prefix + "codebook.values")
-                : GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
-        SDVariable idx = GraphOps.assignment(sd, prefix);
-        // the looked-up codes only enter through sg(·) (straight-through and commitment): the map applied to constant rows
-        SDVariable q = GraphOps.lookupValues(sd, idx, values).mmul(GraphOps.stopGradient(sd, w)).add(GraphOps.stopGradient(sd, b));
-        SDVariable e = c.mmul(w).add(b);                                         // [K, D], differentiable in C, W and b
-        SDVariable counts = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_counts"), DataType.FLOAT, codebookSize(), 1);
-        SDVariable sums = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_sums"), DataType.FLOAT, codebookSize(), settings.dim());
-        Map<String, SDVariable> losses = new LinkedHashMap<>();
-        losses.put("codebook", GraphOps.codebookLoss(sd, GraphOps.unique(sd, prefix + "codebook_loss"), z, e, counts, sums));
-        losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), z, q, settings.beta()));
-        return new GraphQuantization(estimate(sd, z, q), idx, losses);
+        return trainable ? rows.mmul(w).add(b) : rows.mmul(GraphOps.stopGradient(sd, w)).add(GraphOps.stopGradient(sd, b));
     }
 
     @Override

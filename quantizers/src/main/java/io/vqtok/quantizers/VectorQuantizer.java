@@ -66,17 +66,19 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
 
     @Override
     public GraphQuantization quantize(SameDiff sd, SDVariable z) {
-        SDVariable e = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook") : sd.var(prefix + "codebook", codebook);
+        SDVariable c = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook") : sd.var(prefix + "codebook", codebook);
         SDVariable values = sd.hasVariable(prefix + "codebook.values") ? sd.getVariable(prefix + "codebook.values")
                 : GraphOps.codebookValues(sd, prefix + "codebook.values", codebook);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
+        SDVariable e = mapCodes(sd, c, true);
+        // gathered from the constant, then mapped: the looked-up codes only enter through sg(·) (straight-through, commitment)
+        SDVariable q = mapCodes(sd, GraphOps.lookupValues(sd, idx, values), false);
         SDVariable x = z;
-        if (settings.cosine()) {
+        if (settings.cosine()) {   // row by row, so normalising the gathered rows equals gathering normalised rows
             x = GraphOps.l2Normalize(sd, z);
             e = GraphOps.l2Normalize(sd, e);
-            values = GraphOps.l2Normalize(sd, values);
+            q = GraphOps.l2Normalize(sd, q);
         }
-        SDVariable idx = GraphOps.assignment(sd, prefix);
-        SDVariable q = GraphOps.lookupValues(sd, idx, values);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         SDVariable counts = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_counts"), DataType.FLOAT, codebookSize(), 1);
         SDVariable sums = sd.placeHolder(GraphOps.unique(sd, prefix + "assigned_sums"), DataType.FLOAT, codebookSize(), settings.dim());
@@ -118,6 +120,15 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
      */
     protected INDArray searchedCodes() {
         return codebook;
+    }
+
+    /**
+     * The graph's side of {@link #searchedCodes}: codes from rows of the codebook {@code [R, D]}, the rows themselves here.
+     * With {@code trainable} false the result is only read through sg(·), and a map may leave its own parameters out of
+     * the gradient.
+     */
+    protected SDVariable mapCodes(SameDiff sd, SDVariable rows, boolean trainable) {
+        return rows;
     }
 
     /** The output that carries the gradient to z: straight-through here. */
