@@ -26,7 +26,7 @@ public final class AudioAutoencoder implements Autoencoder {
         int top = config.stageChannels(stages);
         conv(r, "enc.in", 7, 1, config.stageChannels(0), false);
         for (int i = 0; i < stages; i++) {
-            for (int j = 0; j < config.residualUnits(); j++) residual(r, "enc.s" + i + ".res" + j, config.stageChannels(i));
+            for (int j = 0; j < config.encoderResidualUnits(); j++) residual(r, "enc.s" + i + ".res" + j, config.stageChannels(i));
             activation("enc.s" + i + ".down", config.stageChannels(i));
             conv(r, "enc.s" + i + ".down", AudioAutoencoderConfig.kernel(strides[i]), config.stageChannels(i), config.stageChannels(i + 1), false);
         }
@@ -75,7 +75,7 @@ public final class AudioAutoencoder implements Autoencoder {
         int[] strides = config.strides();
         SDVariable h = conv(sd, "enc.in", x, 7, 1, 1);
         for (int i = 0; i < strides.length; i++) {
-            for (int j = 0; j < config.residualUnits(); j++) h = residualUnit(sd, "enc.s" + i + ".res" + j, h, AudioAutoencoderConfig.dilation(j));
+            for (int j = 0; j < config.encoderResidualUnits(); j++) h = residualUnit(sd, "enc.s" + i + ".res" + j, h, AudioAutoencoderConfig.dilation(j));
             int k = AudioAutoencoderConfig.kernel(strides[i]);
             String down = "enc.s" + i + ".down";
             h = Convs.conv(sd, params, down, act(sd, down, h), 1, k, 1, strides[i], 0, (k - strides[i]) / 2, 1);

@@ -20,7 +20,8 @@ import java.util.Map;
  * F = ⌈samples / hop⌉ frames; {@link #decode} maps codes back to F·hop samples, optionally with only the first
  * n residual stages (a lower bitrate). Training batches are waveforms {@code [N, 1, 1, segment]}.
  *
- * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@link AudioAutoencoderConfig#contextFrames()} (at least {@value #MIN_CONTEXT_FRAMES}) frames of
+ * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@link AudioAutoencoderConfig#encoderContextFrames()}
+ * (encoding) or {@link AudioAutoencoderConfig#decoderContextFrames()} (decoding), at least {@value #MIN_CONTEXT_FRAMES}, frames of
  * context on each side, all of one shape, up to {@value #WINDOWS_PER_CALL} of them in one call: memory stays bounded, and
  * this stack runs a shape it has seen several times faster than a new one.
  */
@@ -75,9 +76,19 @@ public final class AudioTokenizer extends Tokenizer {
         return autoencoder.config().hop();
     }
 
-    /** Latent frames of context on each side of a window. */
+    /** Latent frames of context on each side of a window, the larger of the encoder's and the decoder's. */
     int contextFrames() {
-        return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().contextFrames());
+        return Math.max(encoderContextFrames(), decoderContextFrames());
+    }
+
+    /** Latent frames of context on each side of an encoding window. */
+    int encoderContextFrames() {
+        return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().encoderContextFrames());
+    }
+
+    /** Latent frames of context on each side of a decoding window. */
+    int decoderContextFrames() {
+        return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().decoderContextFrames());
     }
 
     /** Frames coded per window (besides the context). */
@@ -141,7 +152,7 @@ public final class AudioTokenizer extends Tokenizer {
     public INDArray latentFrames(float[] samples) {
         checkFinite(samples);
         int f = frames(samples.length);
-        int core = coreFrames(), hop = hop(), context = contextFrames(), length = (core + 2 * context) * hop;
+        int core = coreFrames(), hop = hop(), context = encoderContextFrames(), length = (core + 2 * context) * hop;
         INDArray rows = Nd4j.create(DataType.FLOAT, f, quantizer.dim());
         int windows = (f + core - 1) / core;
         for (int w0 = 0; w0 < windows; w0 += WINDOWS_PER_CALL) {
@@ -175,7 +186,7 @@ public final class AudioTokenizer extends Tokenizer {
         boolean ok = c == 1 ? (s.length == 1 || s.length == 2 && s[1] == 1) : s.length == 2 && s[1] == c;
         if (!ok || s[0] < 1)
             throw new IllegalArgumentException("codes of shape " + Arrays.toString(s) + " do not match [F" + (c == 1 ? "" : ", " + c) + "]");
-        int f = (int) s[0], core = coreFrames(), hop = hop(), context = contextFrames();
+        int f = (int) s[0], core = coreFrames(), hop = hop(), context = decoderContextFrames();
         INDArray vectors = quantizer.codes(codes.reshape(f, c), stages);                      // [F, D]
         float[] out = new float[f * hop];
         int span = core + 2 * context, windows = (f + core - 1) / core;
@@ -228,6 +239,8 @@ public final class AudioTokenizer extends Tokenizer {
         }
         if (train.waveformL1() > 0)
             terms.put("waveform_l1", sd.math().abs(xhat.sub(x)).mean().mul("loss.waveform_l1", train.waveformL1()));
+        if (train.siSnrLoss() > 0)
+            terms.put("neg_si_snr", SiSnrLoss.create(sd, "loss.neg_si_snr_raw", x, xhat, segment).mul("loss.neg_si_snr", train.siSnrLoss()));
         return terms;
     }
 

@@ -127,8 +127,8 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
      * x and xhat are {@code [N, C, H, W]}.
      */
     Map<String, SDVariable> extraLosses(SameDiff sd, SDVariable x, SDVariable xhat, TrainConfig train) {
-        if (train.spectralLoss() > 0)
-            throw new IllegalArgumentException("the spectral loss applies to audio tokenizers only");
+        if (train.spectralLoss() > 0 || train.melLoss() > 0 || train.waveformL1() > 0 || train.siSnrLoss() > 0)
+            throw new IllegalArgumentException("the spectral, mel, waveform L1 and SI-SNR losses apply to audio tokenizers only");
         return Map.of();
     }
 

@@ -23,9 +23,12 @@ package io.vqtok.autoencoders;
  * @param warmupSteps     steps of linear learning-rate warm-up (0 for none)
  * @param schedule        the learning rate after the warm-up (null, as in checkpoints written before it existed, means
  *                        constant)
+ * @param siSnrLoss       weight of the negative SI-SNR in dB ({@link SiSnrLoss}; audio only; 0 for none, as in checkpoints
+ *                        written before it existed)
  */
 public record TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss,
-                          int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule) {
+                          int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule,
+                          double siSnrLoss) {
     /** Checkpoints kept unless configured otherwise. */
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
     /** The fraction of the peak learning rate a cosine schedule ends at. */
@@ -45,6 +48,7 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         checkWeight("spectral loss", spectralLoss);
         checkWeight("mel loss", melLoss);
         checkWeight("waveform L1 loss", waveformL1);
+        checkWeight("SI-SNR loss", siSnrLoss);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         if (!(learningRate > 0 && learningRate < 1)) throw new IllegalArgumentException("learning rate must be in (0, 1), got " + learningRate);
@@ -55,6 +59,12 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
 
     private static void checkWeight(String what, double w) {
         if (!(w >= 0 && Double.isFinite(w))) throw new IllegalArgumentException(what + " weight must be finite and >= 0, got " + w);
+    }
+
+    /** Without an SI-SNR term. */
+    public TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss,
+                       int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule) {
+        this(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule, 0);
     }
 
     /** Without mel or waveform L1 terms, warm-up or decay. */
@@ -89,17 +99,25 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
     /** This config with {@code steps}, {@code batchSize}, {@code learningRate} and {@code checkpointEvery} replaced. */
     public TrainConfig withRun(int steps, int batchSize, double learningRate, int checkpointEvery, int keepCheckpoints) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1,
-                Math.min(warmupSteps, steps), schedule);
+                Math.min(warmupSteps, steps), schedule, siSnrLoss);
     }
 
     /** This config with the audio loss weights {@code mel} and {@code waveformL1}. */
     public TrainConfig withAudioLosses(double spectral, double mel, double waveformL1) {
-        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectral, keepCheckpoints, mel, waveformL1, warmupSteps, schedule);
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectral, keepCheckpoints, mel, waveformL1, warmupSteps, schedule,
+                siSnrLoss);
+    }
+
+    /** This config with the weight of the negative SI-SNR term. */
+    public TrainConfig withSiSnrLoss(double weight) {
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps,
+                schedule, weight);
     }
 
     /** This config with a learning-rate warm-up and schedule. */
     public TrainConfig withSchedule(int warmupSteps, Schedule schedule) {
-        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule);
+        return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule,
+                siSnrLoss);
     }
 
     /** The learning rate of step {@code step} (1-based). */
@@ -119,6 +137,7 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         if (spectralLoss != saved.spectralLoss) d.add("spectral loss weight " + saved.spectralLoss + " (checkpoint) vs " + spectralLoss + " (now)");
         if (melLoss != saved.melLoss) d.add("mel loss weight " + saved.melLoss + " (checkpoint) vs " + melLoss + " (now)");
         if (waveformL1 != saved.waveformL1) d.add("waveform L1 weight " + saved.waveformL1 + " (checkpoint) vs " + waveformL1 + " (now)");
+        if (siSnrLoss != saved.siSnrLoss) d.add("SI-SNR loss weight " + saved.siSnrLoss + " (checkpoint) vs " + siSnrLoss + " (now)");
         if (warmupSteps != saved.warmupSteps) d.add("warm-up steps " + saved.warmupSteps + " (checkpoint) vs " + warmupSteps + " (now)");
         if (schedule != saved.schedule) d.add("learning-rate schedule " + saved.schedule + " (checkpoint) vs " + schedule + " (now)");
         // a cosine's every step depends on the total, so a run with other steps would not continue the same curve

@@ -154,4 +154,93 @@ class AudioGraphOpsTest {
         assertThat(MultiScaleMelLoss.create(same, "mel", xs, same.constant(Nd4j.create(x, new long[]{1, 1, 1, n}, 'c')), sr).eval().getDouble(0))
                 .isZero();
     }
+
+    /** The graph's SI-SNR loss of crops {@code [N, 1, 1, T]} and its gradient with respect to the estimate. */
+    private static INDArray[] siSnrLossAndGradient(float[][] x, float[][] y) {
+        int n = x.length, t = x[0].length;
+        SameDiff sd = SameDiff.create();
+        SDVariable xv = sd.constant(Nd4j.create(x).reshape(n, 1, 1, t));
+        SDVariable yv = sd.var("y", Nd4j.create(y).reshape(n, 1, 1, t));
+        SDVariable loss = SiSnrLoss.create(sd, "loss", xv, yv, t);
+        sd.setLossVariables(loss);
+        INDArray g = sd.calculateGradients(null, "y").get("y").reshape(n, t);
+        return new INDArray[]{loss.eval(), g};
+    }
+
+    /** −mean SI-SNR over crops by the metric's plain loops, in double precision. */
+    private static double negativeSiSnrByLoops(float[][] x, double[][] y) {
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            float[] yi = new float[y[i].length];
+            for (int j = 0; j < yi.length; j++) yi[j] = (float) y[i][j];
+            sum -= io.vqtok.datasets.audio.AudioMetrics.siSnr(x[i], yi);
+        }
+        return sum / x.length;
+    }
+
+    @Test
+    void siSnrLossIsMinusTheMeanSiSnrOfTheMetricWithItsGradientAndScaleInvariance() {
+        int n = 3, t = 300;
+        Random r = new Random(11);
+        float[][] x = new float[n][t], y = new float[n][t];
+        double[] noise = {0.05, 0.5, 2.0};                                // about +26, +6 and −6 dB
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < t; j++) {
+                x[i][j] = (float) (Math.sin(2 * Math.PI * (i + 1) * j / 50.0) + 0.3 * r.nextGaussian() + 0.2);
+                y[i][j] = (float) (0.7 * x[i][j] + noise[i] * r.nextGaussian() - 0.1);
+            }
+        double[][] yd = new double[n][];
+        for (int i = 0; i < n; i++) yd[i] = new double[t];
+        for (int i = 0; i < n; i++) for (int j = 0; j < t; j++) yd[i][j] = y[i][j];
+        double loops = negativeSiSnrByLoops(x, yd);
+        INDArray[] graph = siSnrLossAndGradient(x, y);
+        assertThat(graph[0].getDouble(0)).isCloseTo(loops, within(1e-3));
+
+        // the gradient against central differences of the plain-loop value, at a few samples of every crop
+        INDArray g = graph[1];
+        double h = 1e-3;
+        for (int i = 0; i < n; i++)
+            for (int j : new int[]{0, 17, 150, 299}) {
+                double keep = yd[i][j];
+                yd[i][j] = keep + h;
+                double up = negativeSiSnrByLoops(x, yd);
+                yd[i][j] = keep - h;
+                double down = negativeSiSnrByLoops(x, yd);
+                yd[i][j] = keep;
+                assertThat(g.getDouble(i, j)).as("d loss / d y[%d][%d]", i, j).isCloseTo((up - down) / (2 * h), within(2e-3));
+            }
+        // scale invariance: the gradient has no component along the (mean-removed) estimate, and 3·y scores the same
+        for (int i = 0; i < n; i++) {
+            double mean = 0, dot = 0, gg = 0, yy = 0;
+            for (int j = 0; j < t; j++) mean += y[i][j] / (double) t;
+            for (int j = 0; j < t; j++) {
+                dot += g.getDouble(i, j) * (y[i][j] - mean);
+                gg += g.getDouble(i, j) * g.getDouble(i, j);
+                yy += (y[i][j] - mean) * (y[i][j] - mean);
+            }
+            assertThat(Math.sqrt(gg)).isGreaterThan(1e-3);
+            assertThat(dot / Math.sqrt(gg * yy)).as("cosine of the gradient and the estimate, crop %d", i).isCloseTo(0, within(1e-3));
+        }
+        float[][] y3 = new float[n][t];
+        for (int i = 0; i < n; i++) for (int j = 0; j < t; j++) y3[i][j] = 3 * y[i][j];
+        assertThat(siSnrLossAndGradient(x, y3)[0].getDouble(0)).isCloseTo(graph[0].getDouble(0), within(1e-3));
+    }
+
+    @Test
+    void siSnrLossOfASilentCropIsFiniteAndAsksForSilence() {
+        // reference silent: s = 0, e = y − mean(y); loss = −10 log10(ε / (‖e‖² + ε)) with ε = 1e-6 · T
+        int t = 100;
+        float[][] x = new float[1][t], y = new float[1][t];
+        double energy = 0;
+        for (int j = 0; j < t; j++) {
+            y[0][j] = (j % 2 == 0 ? 0.01f : -0.01f);
+            energy += 1e-4;
+        }
+        double eps = SiSnrLoss.POWER_FLOOR * t;
+        INDArray[] graph = siSnrLossAndGradient(x, y);
+        assertThat(graph[0].getDouble(0)).isCloseTo(-10 * Math.log10(eps / (energy + eps)), within(1e-3));
+        // the gradient points away from silence: a step against it lowers |y|
+        assertThat(graph[1].getDouble(0, 0)).isPositive();
+        assertThat(graph[1].getDouble(0, 1)).isNegative();
+    }
 }

@@ -116,6 +116,51 @@ class AudioTokenizerTest {
     }
 
     @Test
+    void aLighterEncoderHasItsOwnNarrowerContextAndWindowedCodingStillEqualsWholeSignalCoding() {
+        // encoder with one unit per stride, decoder with three
+        AudioAutoencoderConfig asym = new AudioAutoencoderConfig(8000, 2048, 4, new int[]{4, 8}, 3, 8).withEncoderResidualUnits(1);
+        // encoder 3 + (3 + 4)·1 + (3 + 8)·4 + 32 = 86 samples = 2.7 frames of 32; decoder 3·32 + (39 + 4)·1 + (39 + 8)·4 + 3 = 330 = 10.3
+        assertThat(asym.encoderContextFrames()).isEqualTo(3);
+        assertThat(asym.decoderContextFrames()).isEqualTo(11);
+        AudioTokenizer t = AudioTokenizer.create(new TokenizerConfig(asym, new ResidualQuantizerConfig(
+                EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 2)), 3);
+        assertThat(t.encoderContextFrames()).isEqualTo(AudioTokenizer.MIN_CONTEXT_FRAMES);
+        assertThat(t.decoderContextFrames()).isEqualTo(11);
+        assertThat(t.autoencoder().parameters()).containsKeys("enc.s0.res0.conv7.w", "dec.s0.res2.conv7.w", "dec.s1.res2.conv1.w")
+                .doesNotContainKeys("enc.s0.res1.conv7.w", "enc.s1.res2.conv7.w");
+        int frames = 3 * t.coreFrames() + 7;
+        INDArray x = tones(1, frames * t.hop(), 5);
+        INDArray whole = Tokenizer.flatten(t.latents(x));
+        INDArray windowed = t.latentFrames(x.data().asFloat());
+        int edge = t.encoderContextFrames();
+        assertThat(whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all())
+                .equalsWithEps(windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all()), 1e-4)).isTrue();
+        t.quantizer().initialize(whole);
+        INDArray codes = t.encode(x.data().asFloat());
+        float[] decoded = t.decode(codes);
+        float[] direct = t.decodeLatents(t.quantizer().codes(codes, 2).transpose().reshape(1, 8, 1, frames)).data().asFloat();
+        for (int i = 11 * t.hop(); i < (frames - 11) * t.hop(); i++) assertThat(decoded[i]).as("sample %d", i).isCloseTo(direct[i], within(1e-4f));
+        // a symmetric config is what files written before the field existed give
+        assertThat(new AudioAutoencoderConfig(8000, 2048, 4, new int[]{4, 8}, 3, 8, null, null).encoderResidualUnits()).isEqualTo(3);
+        assertThatThrownBy(() -> asym.withEncoderResidualUnits(4)).hasMessageContaining("encoder residual units must be in [0, 3], got 4");
+    }
+
+    @Test
+    void filesWrittenBeforeEncoderUnitsAndTheSiSnrWeightExistedReadAsSymmetricModelsWithoutTheTerm() throws Exception {
+        TokenizerConfig c = new TokenizerConfig(AudioAutoencoderConfig.speechCodec16k(8), new ResidualQuantizerConfig(EmaQuantizerConfig.of(16, 8), 2));
+        com.fasterxml.jackson.databind.node.ObjectNode tree = ModelFile.JSON.valueToTree(c);
+        assertThat(tree.get("autoencoder").get("encoderResidualUnits").asInt()).isEqualTo(3);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("autoencoder")).remove("encoderResidualUnits");
+        TokenizerConfig back = ModelFile.JSON.treeToValue(tree, TokenizerConfig.class);
+        assertThat(back).isEqualTo(c);
+        assertThat(((AudioAutoencoderConfig) back.autoencoder()).encoderResidualUnits()).isEqualTo(3);
+        com.fasterxml.jackson.databind.node.ObjectNode train = ModelFile.JSON.valueToTree(TrainConfig.speechCodec(0).withSiSnrLoss(0.5));
+        assertThat(ModelFile.JSON.treeToValue(train, TrainConfig.class).siSnrLoss()).isEqualTo(0.5);
+        train.remove("siSnrLoss");
+        assertThat(ModelFile.JSON.treeToValue(train, TrainConfig.class)).isEqualTo(TrainConfig.speechCodec(0));
+    }
+
+    @Test
     void codesHaveOneRowPerFrameAndDecodeToWholeFrames() {
         AudioTokenizer t = tokenizer(3);
         float[] x = tones(1, 1000, 2).data().asFloat();               // not a multiple of the hop (32)

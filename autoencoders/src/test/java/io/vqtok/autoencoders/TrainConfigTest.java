@@ -49,6 +49,9 @@ class TrainConfigTest {
                 .anySatisfy(d -> assertThat(d).startsWith("waveform L1 weight 1.0"));
         assertThat(cosine(1000, 50).withAudioLosses(0, 1, 1).resumeDifferences(saved)).singleElement().asString().startsWith("warm-up steps 100");
         assertThat(cosine(2000, 100).withAudioLosses(0, 1, 1).resumeDifferences(saved)).singleElement().asString().contains("cosine schedule");
+        assertThat(saved.withSiSnrLoss(0.5).resumeDifferences(saved)).singleElement().asString().startsWith("SI-SNR loss weight 0.0 (checkpoint) vs 0.5");
+        assertThat(saved.withSiSnrLoss(0.5).withRun(1000, 16, 1e-3, 0, 2).siSnrLoss()).isEqualTo(0.5);
+        assertThat(saved.withSiSnrLoss(0.5).withAudioLosses(0, 2, 0).siSnrLoss()).isEqualTo(0.5);
         TrainConfig constant = new TrainConfig(1000, 8, 1e-3, 0, 0).withSchedule(100, TrainConfig.Schedule.CONSTANT);
         assertThat(new TrainConfig(2000, 8, 1e-3, 0, 0).withSchedule(100, TrainConfig.Schedule.CONSTANT).resumeDifferences(constant)).isEmpty();
     }
@@ -58,6 +61,7 @@ class TrainConfigTest {
         TrainConfig c = new TrainConfig(100, 8, 1e-3, 0, 0);
         assertThatThrownBy(() -> c.withAudioLosses(0, -1, 0)).hasMessageContaining("mel loss weight");
         assertThatThrownBy(() -> c.withAudioLosses(0, 0, Double.NaN)).hasMessageContaining("waveform L1 loss weight");
+        assertThatThrownBy(() -> c.withSiSnrLoss(-0.1)).hasMessageContaining("SI-SNR loss weight must be finite and >= 0, got -0.1");
         assertThatThrownBy(() -> c.withSchedule(101, TrainConfig.Schedule.COSINE)).hasMessageContaining("warm-up steps must be in [0, steps = 100]");
         assertThatThrownBy(() -> c.withSchedule(-1, TrainConfig.Schedule.COSINE)).hasMessageContaining("warm-up");
     }

@@ -31,7 +31,8 @@ final class AudioTraining {
         AudioAutoencoderConfig ac = new AudioAutoencoderConfig(c.sampleRate != null ? c.sampleRate : preset.sampleRate(),
                 c.segment != null ? c.segment : preset.segment(), c.baseChannels != null ? c.baseChannels : preset.baseChannels(),
                 c.strides != null ? c.strides : preset.strides(), c.residualUnits != null ? c.residualUnits : preset.residualUnits(),
-                c.quantizer.dim, c.activation(preset.activation()));
+                c.quantizer.dim, c.activation(preset.activation()),
+                c.encoderResidualUnits != null ? c.encoderResidualUnits : c.residualUnits != null ? c.residualUnits : preset.encoderResidualUnits());
         AudioFolderDataset train = Data.openAudio(c.data, Split.TRAIN, ac.sampleRate());
         TokenizerConfig config = new TokenizerConfig(ac, qc);
         String description = train.description();
@@ -69,10 +70,12 @@ final class AudioTraining {
         m.put("segment", ac.segment());
         m.put("base_channels", ac.baseChannels());
         m.put("residual_units", ac.residualUnits());
+        m.put("encoder_residual_units", ac.encoderResidualUnits());
         m.put("lr", tc.learningRate());
         m.put("spectral_loss", tc.spectralLoss());
         m.put("mel_loss", tc.melLoss());
         m.put("waveform_l1", tc.waveformL1());
+        m.put("si_snr_loss", tc.siSnrLoss());
         m.put("warmup_steps", tc.warmupSteps());
         m.put("lr_schedule", tc.schedule().name().toLowerCase(java.util.Locale.ROOT));
         m.put("activation", ac.activation().name().toLowerCase(java.util.Locale.ROOT));

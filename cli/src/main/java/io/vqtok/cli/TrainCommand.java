@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--residual-units", description = "audio: residual units per stride, dilations 1, 3, 9 (default: 3)")
     Integer residualUnits;
 
+    @Option(names = "--encoder-residual-units", description = "audio: residual units per stride in the encoder, fewer for faster encoding (default: as --residual-units)")
+    Integer encoderResidualUnits;
+
     @Option(names = "--spectral-loss", description = "audio: weight of the multi-resolution STFT loss (default: 0)")
     Double spectralLoss;
 
@@ -78,6 +81,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--waveform-l1", description = "audio: weight of the waveform L1 loss (default: 1)")
     Double waveformL1;
+
+    @Option(names = "--si-snr-loss", description = "audio: weight of the negative SI-SNR loss in dB, which asks for the input's phase (default: 0)")
+    Double siSnrLoss;
 
     @Option(names = "--warmup-steps", description = "linear learning-rate warm-up over N steps (default: 0 for images, 200 for audio)")
     Integer warmupSteps;
@@ -127,8 +133,8 @@ final class TrainCommand implements Callable<Integer> {
     Summary run() {
         if (Data.isAudio(data)) return AudioTraining.run(this);
         QuantizerConfig qc = quantizer.toConfig();
-        if (melLoss != null || waveformL1 != null || spectralLoss != null)
-            throw new IllegalArgumentException("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
+        if (melLoss != null || waveformL1 != null || spectralLoss != null || siSnrLoss != null || encoderResidualUnits != null)
+            throw new IllegalArgumentException("--mel-loss, --waveform-l1, --si-snr-loss, --spectral-loss and --encoder-residual-units apply to audio data only");
         TrainConfig tc = trainConfig(TrainConfig.images(seed));
         int batch = tc.batchSize(), steps = tc.steps();
         double lr = tc.learningRate();
@@ -196,6 +202,7 @@ final class TrainCommand implements Callable<Integer> {
                 keepCheckpoints);
         tc = tc.withAudioLosses(spectralLoss != null ? spectralLoss : tc.spectralLoss(), melLoss != null ? melLoss : tc.melLoss(),
                 waveformL1 != null ? waveformL1 : tc.waveformL1());
+        if (siSnrLoss != null) tc = tc.withSiSnrLoss(siSnrLoss);
         return tc.withSchedule(warmupSteps != null ? warmupSteps : tc.warmupSteps(), lrSchedule != null ? schedule() : tc.schedule());
     }
 

@@ -122,13 +122,17 @@ class AudioCliTest {
         Path m = dir.resolve("codec.vqt");
         CliTest.Run r = vqtok("train", "--data", corpus.toString(), "--quantizer", "rvq", "--stages", "2", "--codebook-size", "16", "--dim", "8",
                 "--sample-rate", "8000", "--segment", "2048", "--strides", "4,8", "--base-channels", "4", "--residual-units", "2",
-                "--activation", "snake", "--spectral-loss", "0", "--mel-loss", "1", "--waveform-l1", "0.5", "--lr", "1e-3",
+                "--activation", "snake", "--spectral-loss", "0", "--mel-loss", "1", "--waveform-l1", "0.5", "--si-snr-loss", "0.1",
+                "--encoder-residual-units", "1", "--lr", "1e-3",
                 "--warmup-steps", "2", "--lr-schedule", "cosine", "--steps", "3", "--batch", "2", "--out", m.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out().trim());
         assertThat(j.get("activation").asText()).isEqualTo("snake");
         assertThat(j.get("mel_loss").asDouble()).isEqualTo(1.0);
         assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
+        assertThat(j.get("si_snr_loss").asDouble()).isEqualTo(0.1);
+        assertThat(j.get("encoder_residual_units").asInt()).isEqualTo(1);
+        assertThat(j.get("residual_units").asInt()).isEqualTo(2);
         List<JsonNode> log = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("codec.vqt.log.jsonl"))) log.add(new ObjectMapper().readTree(line));
         assertThat(log).hasSize(3);
@@ -139,13 +143,17 @@ class AudioCliTest {
         assertThat(log.get(0).has("loss.mel")).isTrue();
         assertThat(log.get(0).get("loss.mel").asDouble()).isPositive();
         assertThat(log.get(0).get("loss.waveform_l1").asDouble()).isPositive();
+        assertThat(log.get(0).get("loss.neg_si_snr").asDouble()).isFinite();
         // the Snake parameters are saved and read back: the model evaluates
         CliTest.Run eval = vqtok("eval", "--model", m.toString(), "--data", corpus.toString(), "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
 
         CliTest.Run image = vqtok("train", "--mel-loss", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
         assertThat(image.code()).isEqualTo(2);
-        assertThat(image.err()).contains("--mel-loss, --waveform-l1 and --spectral-loss apply to audio data only");
+        assertThat(image.err()).contains("--mel-loss, --waveform-l1, --si-snr-loss, --spectral-loss and --encoder-residual-units apply to audio data only");
+        CliTest.Run imageUnits = vqtok("train", "--encoder-residual-units", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
+        assertThat(imageUnits.code()).isEqualTo(2);
+        assertThat(imageUnits.err()).contains("apply to audio data only");
         CliTest.Run act = vqtok("train", "--data", corpus.toString(), "--activation", "relu", "--steps", "1", "--out", dir.resolve("x.vqt").toString());
         assertThat(act.code()).isEqualTo(2);
         assertThat(act.err()).contains("unknown --activation 'relu'");
@@ -168,6 +176,8 @@ class AudioCliTest {
         assertThat(j.get("lr_schedule").asText()).isEqualTo("cosine");
         assertThat(j.get("warmup_steps").asInt()).isEqualTo(2);   // the preset's 200, capped at the run's 2 steps
         assertThat(j.get("residual_units").asInt()).isEqualTo(a.residualUnits());
+        assertThat(j.get("encoder_residual_units").asInt()).isEqualTo(a.encoderResidualUnits());
+        assertThat(j.get("si_snr_loss").asDouble()).isEqualTo(p.siSnrLoss());
         assertThat(j.get("activation").asText()).isEqualTo(a.activation().name().toLowerCase(java.util.Locale.ROOT));
     }
 
