@@ -78,7 +78,7 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Latent frames of context on each side of a window, the larger of the encoder's and the decoder's. */
     int contextFrames() {
-        return Math.max(encoderContextFrames(), decoderContextFrames());
+        return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().contextFrames());
     }
 
     /** Latent frames of context on each side of an encoding window. */
