@@ -1,21 +1,15 @@
 #!/usr/bin/env bash
-# Profiling programs behind the per-op figures in BENCHMARKS.md (performance at scale): single-file Java programs run
-# against the built CLI's classpath with the launcher's native settings. They print timings; the op profiles also write
-# a SameDiff ProfilingListener trace that scripts/profile/ops.py summarises.
-#   scripts/profile.sh Prof 512 vq 60            image training step: encoder forward, search, whole step (ms)
-#   scripts/profile.sh Prof2 512 vq /tmp/t.json  image step op trace (20 steps); then scripts/profile/ops.py /tmp/t.json 20
-#   scripts/profile.sh ProfA                     speech preset step op trace to /tmp/prof/trace-audio.json (3 steps)
-#   scripts/profile.sh Micro                     4x4/s2 convs and deconvs against space-to-depth and sub-pixel rewrites
-#   scripts/profile.sh Fmt                       the autoencoder's conv shapes in NCHW and NHWC (traces in /tmp/prof)
-#   scripts/profile.sh Relu                      ReLU, leaky ReLU, ELU and x*[x>0], forward and backward (traces in /tmp/prof)
+# Profiling programs behind the per-op figures in BENCHMARKS.md (performance at scale): single-file Java programs in
+# scripts/profile, run by the launcher (its JVM, allocator and OpenMP settings, the built CLI's classpath). They print
+# timings; the op traces they write are summarised by scripts/profile/ops.py TRACE STEPS.
+#   scripts/profile.sh TrainStep image 512 vq 60                image training steps: encoder forward, search, whole step
+#   scripts/profile.sh TrainStep image 512 vq 20 /tmp/t.json    the same, then an op trace of 20 more steps
+#   scripts/profile.sh TrainStep speech 3 /tmp/a.json           the speech preset's step, then an op trace of 3 more
+#   scripts/profile.sh Layers rewrites | formats | activations  single layers: conv rewrites, NCHW/NHWC, ReLU forms
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/vqtok" --version >/dev/null   # builds if needed
-mkdir -p /tmp/prof
-name=$1
+program=$root/scripts/profile/${1:?program: TrainStep | Layers}.java
+[[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
-lib=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-[[ -e $lib ]] && export LD_PRELOAD=$lib MALLOC_CONF=${MALLOC_CONF:-oversize_threshold:0}
-export OMP_WAIT_POLICY=PASSIVE
-exec java -Xmx2g -Dorg.bytedeco.javacpp.maxbytes=3G -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
-  -cp "$root/cli/target/vqtok-cli.jar:$root/cli/target/lib/*" "$root/scripts/profile/$name.java" "$@"
+mkdir -p /tmp/prof
+VQTOK_MAIN=$program exec "$root/vqtok" "$@"
