@@ -165,6 +165,133 @@ class LargeCodebookTest {
         assertThat(sinkhorn.assign(Nd4j.createFromArray(squared).castTo(DataType.FLOAT)).toIntVector()).containsExactly(assigned);
     }
 
+    /** Vectors in 30 tight clusters (D = 8) and codes half near the clusters, half scattered far from them. */
+    private static float[][][] clustered(SplittableRandom r, int n, int k) {
+        int d = 8;
+        float[][] centres = new float[30][d];
+        for (float[] c : centres) for (int j = 0; j < d; j++) c[j] = (float) (3 * (r.nextDouble() * 2 - 1));
+        float[][] z = new float[n][d], codes = new float[k][d];
+        for (float[] row : z) {
+            float[] c = centres[r.nextInt(centres.length)];
+            for (int j = 0; j < d; j++) row[j] = c[j] + (float) (0.1 * r.nextGaussian());
+        }
+        for (int i = 0; i < k; i++) {
+            float[] c = centres[r.nextInt(centres.length)];
+            for (int j = 0; j < d; j++) codes[i][j] = i % 2 == 0 ? c[j] + (float) (0.1 * r.nextGaussian()) : (float) (6 * (r.nextDouble() * 2 - 1));
+        }
+        return new float[][][]{z, codes};
+    }
+
+    /** The fraction of the stabilised kernel's entries exp(−s·(A − c − r)) of at least e^−cutoff, by plain loops. */
+    private static double keptFraction(double[][] squared, double epsilon) {
+        int n = squared.length, k = squared[0].length;
+        double mean = 0, meanSq = 0;
+        for (double[] row : squared) for (double v : row) {
+            mean += Math.sqrt(v) / (n * k);
+            meanSq += v / (n * k);
+        }
+        double s = epsilon / Math.sqrt(meanSq - mean * mean);
+        double[] c = new double[k];
+        java.util.Arrays.fill(c, Double.MAX_VALUE);
+        for (double[] row : squared) for (int j = 0; j < k; j++) c[j] = Math.min(c[j], Math.sqrt(row[j]));
+        long kept = 0;
+        for (double[] row : squared) {
+            double r = Double.MAX_VALUE;
+            for (int j = 0; j < k; j++) r = Math.min(r, Math.sqrt(row[j]) - c[j]);
+            for (int j = 0; j < k; j++) if (s * (Math.sqrt(row[j]) - c[j] - r) <= SinkhornAssignment.KERNEL_CUTOFF) kept++;
+        }
+        return kept / ((double) n * k);
+    }
+
+    @Test
+    void theSparseKernelGivesTheDensePlanWhereMostOfItsEntriesUnderflow() {
+        // ε = 100 (the automatic choice where a batch has fewer vectors than codes) on clustered data: most kernel entries
+        // are below e^-30 of their row's and column's largest, and the sparse kernel keeps only the rest
+        SplittableRandom r = new SplittableRandom(13);
+        int n = 300, k = 600;
+        float[][][] data = clustered(r, n, k);
+        float[][] z = data[0], codes = data[1];
+        double[][] squared = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
+        double kept = keptFraction(squared, 100);
+        assertThat(kept).as("fraction of the kernel the sparse form keeps").isBetween(0.001, 0.125);
+        INDArray d = Nd4j.createFromArray(squared).castTo(DataType.FLOAT);
+        INDArray dense = new SinkhornAssignment(100, 5, false, 0).plan(d);
+        INDArray sparse = new SinkhornAssignment(100, 5, false, 1).plan(d);
+        double[][] expected = logDomainPlan(squared, 100, 5);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) {
+                // in units of the uniform entry 1/(N·K), to float rounding (entries reach ~400 such units)
+                double want = expected[i][j] * n * k;
+                assertThat(sparse.getDouble(i, j) * n * k).as("sparse vs dense (%d, %d)", i, j).isCloseTo(dense.getDouble(i, j) * n * k, within(1e-4 + 1e-5 * want));
+                assertThat(sparse.getDouble(i, j) * n * k).as("sparse vs log domain (%d, %d)", i, j).isCloseTo(want, within(1e-3 + 1e-5 * want));
+            }
+        // no code is lost: every one, the far ones included, has mass in the plan (5 iterations do not balance it fully)
+        double[] columns = sparse.sum(0).toDoubleVector();
+        for (int j = 0; j < k; j++) assertThat(columns[j] * k).as("mass of code %d relative to 1/K", j).isGreaterThan(0.01);
+        // the row winners: forced sparse, forced dense and the automatic choice (sparse here) agree on every row
+        INDArray zs = Nd4j.createFromArray(z), cs = Nd4j.createFromArray(codes);
+        int[] winners = new SinkhornAssignment(100, 5, false, 0).assign(zs, cs);
+        assertThat(new SinkhornAssignment(100, 5, false, 1).assign(zs, cs)).containsExactly(winners);
+        assertThat(new SinkhornAssignment(100, 5).assign(zs, cs)).containsExactly(winners);
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) if (expected[i][j] > expected[i][best]) best = j;
+            assertThat(winners[i]).as("row %d against the log-domain plan's argmax", i).isEqualTo(best);
+        }
+    }
+
+    @Test
+    void aKernelOverTheSparseBudgetFallsBackToTheDenseOne() {
+        // ε = 2 keeps nearly every entry: a budget of 1% is exceeded part way through and the dense kernel takes over,
+        // with the same plan as the always-dense one
+        SplittableRandom r = new SplittableRandom(14);
+        int n = 200, k = 300;
+        float[][] z = gaussian(r, n, 4), codes = gaussian(r, k, 4);
+        double[][] squared = new double[n][k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
+        assertThat(keptFraction(squared, 2)).isGreaterThan(0.5);
+        INDArray d = Nd4j.createFromArray(squared).castTo(DataType.FLOAT);
+        INDArray fallback = new SinkhornAssignment(2, 5, false, 0.01).plan(d), dense = new SinkhornAssignment(2, 5, false, 0).plan(d);
+        assertThat(fallback.equalsWithEps(dense, 0)).isTrue();
+        // the sparse form of the same kernel drops nothing that matters: the same plan to float rounding
+        INDArray sparse = new SinkhornAssignment(2, 5, false, 1).plan(d);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) assertThat(sparse.getDouble(i, j) * n * k).isCloseTo(dense.getDouble(i, j) * n * k, within(1e-4));
+    }
+
+    @Test
+    void theCostStatisticsMatchPlainLoopsAndSampleRowsOfLargeMatrices() {
+        SplittableRandom r = new SplittableRandom(15);
+        // 1000 x 700 = 0.7M entries: every row; 2600 x 2048 = 5.3M: every second row
+        int[][] cases = {{1000, 700}, {2600, 2048}};
+        for (int[] c : cases) {
+            int n = c[0], k = c[1];
+            float[] d = new float[n * k];
+            for (int i = 0; i < d.length; i++) d[i] = (float) (r.nextDouble() * r.nextDouble() * 4);
+            d[5] = -1e-6f;   // a squared distance rounded below zero counts as zero
+            INDArray m = Nd4j.create(d, new long[]{n, k}, 'c');
+            SinkhornAssignment.CostStats stats = new SinkhornAssignment.CostStats(n, k);
+            stats.observe(m.data().asNioFloat(), 0, n / 3);   // in two blocks of rows, as the blocked product gives them
+            stats.observe(m.data().asNioFloat(), n / 3, n);
+            double sum = 0, sumSq = 0;
+            double[] min = new double[k];
+            java.util.Arrays.fill(min, Double.MAX_VALUE);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < k; j++) {
+                    double v = Math.max(0, d[i * k + j]);
+                    sum += Math.sqrt(v);
+                    sumSq += v;
+                    min[j] = Math.min(min[j], Math.sqrt(v));
+                }
+            double mean = sum / ((double) n * k), std = Math.sqrt(sumSq / ((double) n * k) - mean * mean);
+            float[] got = stats.columnMin();
+            for (int j = 0; j < k; j++) assertThat((double) got[j]).as("column %d minimum", j).isCloseTo(min[j], within(1e-6));
+            double tolerance = (long) n * k <= SinkhornAssignment.STD_SAMPLE_ELEMENTS ? 1e-5 : 2e-3;
+            assertThat(stats.std()).as("std of A for %d x %d", n, k).isCloseTo(std, within(tolerance * std));
+        }
+    }
+
     @Test
     void aWarmStartContinuesTheIterationsOfThePreviousCall() {
         // on the same batch, a warm-started call after one of 5 iterations is a cold run of 10 (its first row scaling
@@ -195,7 +322,8 @@ class LargeCodebookTest {
         float[][] z = gaussian(r, n, 2), codes = gaussian(r, k, 2);
         double[][] squared = new double[n][k];
         for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) squared[i][j] = squared(z[i], codes[j]);
-        SinkhornAssignment sinkhorn = new SinkhornAssignment(2, 50);
+        for (double sparseFraction : new double[]{0, 1}) {   // the dense and the sparse kernel
+        SinkhornAssignment sinkhorn = new SinkhornAssignment(2, 50, false, sparseFraction);
         double[][] plan = logDomainPlan(squared, 2, 50);
         int draws = 1000;
         int[][] counts = new int[n][k];
@@ -219,5 +347,6 @@ class LargeCodebookTest {
         // the same generator state draws the same codes
         assertThat(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)))
                 .containsExactly(sinkhorn.assign(Nd4j.createFromArray(z), Nd4j.createFromArray(codes), StepRandom.of(3, 7)));
+        }
     }
 }
