@@ -12,6 +12,9 @@
 #                                           Codec2, Opus, Speex, AMR-NB (Debian's tools, installed if missing) on the
 #                                           speech test split: kbps, STOI, ESTOI, both mel distances, SI-SNR; add
 #                                           --model bench/speech.vqt for vqtok's rows (bench/codecs.json and .md)
+#   scripts/bench.sh sinkhorn [steps] [rounds]
+#                                           ema and sinkhorn at K=8192 alternated (1000 steps, 1 round): per-step time
+#                                           (median of the last 200 steps) and its ratio, validation utilization and MSE
 #   scripts/bench.sh reference [steps] [rounds]
 #                                           vqtok vs the PyTorch reference (../shared/reference), same model, data,
 #                                           batch, steps and quantizer (vq), alternated in one run; prints ratios
@@ -57,6 +60,42 @@ audio)
   VQTOK_SKIP_BUILD=1 ./vqtok train --data speech --quantizer rvq --stages 8 --codebook-size 1024 --quantizer-dropout 0.5 \
     --dropout-per-sample --dead-code-threshold 0.3 --steps "${2:-2500}" --out "$out/speech.vqt" --resume --json | tee "$out/audio.jsonl"
   VQTOK_SKIP_BUILD=1 ./vqtok bench codecs --data speech --split test --model "$out/speech.vqt" --out "$out/codecs"
+  ;;
+sinkhorn)
+  steps=${2:-1000}
+  rounds=${3:-1}
+  file=$out/sinkhorn-speed.jsonl
+  : > "$file"
+  for ((round = 1; round <= rounds; round++)); do
+    for q in ema sinkhorn; do
+      echo "== sinkhorn speed: $q K=8192, $steps steps, round $round" >&2
+      rm -f "$out/speed-$q.vqt" "$out/speed-$q.vqt.log.jsonl"
+      VQTOK_SKIP_BUILD=1 ./vqtok train --quantizer $q --codebook-size 8192 --steps "$steps" --checkpoint-every 0 \
+        --eval-limit 5000 --out "$out/speed-$q.vqt" --json > "$out/speed-$q.json"
+      python3 - "$out/speed-$q.json" "$out/speed-$q.vqt.log.jsonl" "$round" >> "$file" <<'PY'
+import json, statistics, sys
+run = json.load(open(sys.argv[1]))
+log = [json.loads(line) for line in open(sys.argv[2])]
+tail = log[-min(200, len(log)):]
+print(json.dumps({"quantizer": run["quantizer"], "round": int(sys.argv[3]), "steps": run["steps"],
+                  "run_img_per_s": run["train_img_per_s"],
+                  "step_ms_median_tail": round(1000 * run["batch"] / statistics.median(l["img_per_s"] for l in tail), 1),
+                  "validation_utilization": run["validation"]["utilization"], "validation_mse": run["validation"]["mse"]}))
+PY
+    done
+  done
+  python3 - "$file" <<'PY' | tee "$out/sinkhorn-speed.txt"
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+for r in rows:
+    print(f"{r['quantizer']:8s} round {r['round']}: {r['run_img_per_s']:7.1f} img/s over the run, {r['step_ms_median_tail']:6.1f} ms a step "
+          f"(median of the last 200), validation utilization {r['validation_utilization']:.3f}, MSE {r['validation_mse']:.5f}")
+for rnd in sorted({r['round'] for r in rows}):
+    by = {r['quantizer']: r for r in rows if r['round'] == rnd}
+    if len(by) == 2:
+        print(f"round {rnd}: sinkhorn / ema step time {by['sinkhorn']['step_ms_median_tail'] / by['ema']['step_ms_median_tail']:.2f}x "
+              f"(last 200 steps), {by['ema']['run_img_per_s'] / by['sinkhorn']['run_img_per_s']:.2f}x over the whole run")
+PY
   ;;
 scale)
   python3 scripts/bench-scale.py --steps "${2:-60}"

@@ -82,7 +82,9 @@ public final class GraphOps {
     public static SDVariable codebookLoss(SameDiff sd, String name, SDVariable z, SDVariable codebook,
                                           SDVariable counts, SDVariable sums) {
         SDVariable zs = stopGradient(sd, z);
-        SDVariable total = codebook.mul(codebook).mul(counts).sum()
+        // Σ_k n_k‖e_k‖² as (‖e_k‖² per row)·n_k on [K, 1] operands of one shape: the [K, D] × [K, 1] broadcast product's
+        // gradient costs ND4J M2.1 ~8 ms a step at K = 8192 (multiply_bp with broadcasting), this one well under 1 ms
+        SDVariable total = codebook.mul(codebook).sum(true, 1).mul(counts).sum()
                 .sub(codebook.mul(sums).sum().mul(2.0))
                 .add(zs.mul(zs).sum());
         SDVariable elements = sd.prod(sd.shape(zs)).castTo(codebook.dataType());
