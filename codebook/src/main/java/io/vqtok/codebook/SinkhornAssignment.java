@@ -234,9 +234,8 @@ public final class SinkhornAssignment {
         if (entryScratch == null || entryScratch.length != tasks(n)) entryScratch = new RowEntries[tasks(n)];
         RowEntries[] parts = entryScratch;
         for (RowEntries part : parts) if (part != null) part.reset(0, 0);
-        forRowRanges(n, (from, to) -> {
+        forRowRanges(n, (task, from, to) -> {
             float[] row = new float[k], groupMin = new float[k / 8];
-            int task = taskOf(n, from);
             if (parts[task] == null) parts[task] = new RowEntries();
             RowEntries entries = parts[task].reset(from, to);
             for (int r = from; r < to && running.get() <= budget; r++) {
@@ -261,7 +260,7 @@ public final class SinkhornAssignment {
             // dense: X in place of the squared distances, capped at 87, so that the kernel holds float's smallest normal
             // numbers (e^−87 ≈ 1.6e-38) instead of subnormal ones, which made ND4J's exponential 3-4 times slower (the
             // difference is below 1e-33 of any row's or column's sum)
-            forRowRanges(n, (from, to) -> {
+            forRowRanges(n, (task, from, to) -> {
                 float[] row = new float[k], groupMin = new float[k / 8];
                 for (int r = from; r < to; r++) {
                     buffer.get(r * k, row, 0, k);
@@ -332,24 +331,23 @@ public final class SinkhornAssignment {
         return Math.max(1, Math.min(n, 4 * Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The range of {@link #forRowRanges} that starts at row {@code from}. */
-    private static int taskOf(int n, int from) {
-        int tasks = tasks(n);
-        for (int t = 0; t < tasks; t++) if ((int) ((long) n * t / tasks) == from) return t;
-        throw new IllegalStateException("no range starts at row " + from);
+    /** The work on one of {@link #forRowRanges}'s ranges: range number {@code task}, rows [from, to). */
+    @FunctionalInterface
+    private interface RangeWork {
+        void run(int task, int from, int to);
     }
 
-    /** Runs body(from, to) over contiguous ranges of [0, n) on the common pool (and the calling thread). */
-    private static void forRowRanges(int n, java.util.function.BiConsumer<Integer, Integer> body) {
+    /** Runs body over contiguous ranges of [0, n) on the common pool (and the calling thread). */
+    private static void forRowRanges(int n, RangeWork body) {
         forRowRanges(0, n, body);
     }
 
-    /** Runs body(from, to) over {@link #tasks} contiguous ranges of [start, end). */
-    private static void forRowRanges(int start, int end, java.util.function.BiConsumer<Integer, Integer> body) {
+    /** Runs body over {@link #tasks} contiguous ranges of [start, end), numbered 0 .. tasks − 1 in row order. */
+    private static void forRowRanges(int start, int end, RangeWork body) {
         int n = end - start, tasks = tasks(n);
         java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> {
             int from = start + (int) ((long) n * t / tasks), to = start + (int) ((long) n * (t + 1) / tasks);
-            if (to > from) body.accept(from, to);
+            if (to > from) body.run(t, from, to);
         });
     }
 
@@ -377,7 +375,7 @@ public final class SinkhornAssignment {
         void observe(FloatBuffer buffer, int from, int to) {
             int tasks = tasks(to - from);
             double[][] partial = new double[tasks][];
-            forRowRanges(from, to, (a, b) -> {
+            forRowRanges(from, to, (task, a, b) -> {
                 float[] row = new float[k], min = new float[k];
                 java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
                 double s = 0, q = 0;
@@ -396,7 +394,7 @@ public final class SinkhornAssignment {
                     q += rowSquares;
                     c += k;
                 }
-                partial[taskOf(to - from, a - from)] = new double[]{s, q, c};
+                partial[task] = new double[]{s, q, c};
                 synchronized (this) {   // minima do not depend on the order
                     for (int j = 0; j < k; j++) columnMinSquared[j] = Math.min(columnMinSquared[j], min[j]);
                 }
@@ -599,6 +597,13 @@ public final class SinkhornAssignment {
             return new SparseKernel(n, k, start, column, value);
         }
 
+        /** Σ_k P_rk v_k over row r's entries. */
+        private double rowDot(int r, double[] v) {
+            double sum = 0;
+            for (int at = start[r]; at < start[r + 1]; at++) sum += value[at] * v[column[at]];
+            return sum;
+        }
+
         @Override
         public double[] columnSums(double[] u) {
             return rowScalingAndColumnSums(null, u);
@@ -612,18 +617,14 @@ public final class SinkhornAssignment {
         @Override
         public double[] rowScalingAndColumnSums(double[] v, double[] u) {
             double[][] parts = new double[tasks(n)][];
-            forRowRanges(n, (from, to) -> {
+            forRowRanges(n, (task, from, to) -> {
                 double[] part = new double[k];
                 for (int r = from; r < to; r++) {
-                    if (v != null) {
-                        double sum = 0;
-                        for (int at = start[r]; at < start[r + 1]; at++) sum += value[at] * v[column[at]];
-                        u[r] = 1.0 / (sum * n + TINY);
-                    }
+                    if (v != null) u[r] = 1.0 / (rowDot(r, v) * n + TINY);
                     double ur = u[r];
                     for (int at = start[r]; at < start[r + 1]; at++) part[column[at]] += ur * value[at];
                 }
-                parts[taskOf(n, from)] = part;
+                parts[task] = part;
             });
             double[] out = new double[k];
             for (double[] part : parts) if (part != null) for (int j = 0; j < k; j++) out[j] += part[j];
@@ -633,12 +634,8 @@ public final class SinkhornAssignment {
         @Override
         public double[] rowSums(double[] v) {
             double[] out = new double[n];
-            forRowRanges(n, (from, to) -> {
-                for (int r = from; r < to; r++) {
-                    double s = 0;
-                    for (int at = start[r]; at < start[r + 1]; at++) s += value[at] * v[column[at]];
-                    out[r] = s;
-                }
+            forRowRanges(n, (task, from, to) -> {
+                for (int r = from; r < to; r++) out[r] = rowDot(r, v);
             });
             return out;
         }
@@ -646,7 +643,7 @@ public final class SinkhornAssignment {
         @Override
         public int[] argmax(double[] v) {
             int[] out = new int[n];
-            forRowRanges(n, (from, to) -> {
+            forRowRanges(n, (task, from, to) -> {
                 for (int r = from; r < to; r++) {
                     double best = Double.NEGATIVE_INFINITY;
                     int arg = 0;
@@ -667,9 +664,7 @@ public final class SinkhornAssignment {
         public int[] draw(double[] v, SplittableRandom random) {
             int[] out = new int[n];
             for (int r = 0; r < n; r++) {   // in row order: the draws follow the generator's sequence
-                double total = 0;
-                for (int at = start[r]; at < start[r + 1]; at++) total += value[at] * v[column[at]];
-                double target = random.nextDouble() * total;
+                double target = random.nextDouble() * rowDot(r, v);
                 int chosen = column[start[r]];
                 double cumulative = 0;
                 for (int at = start[r]; at < start[r + 1]; at++) {
