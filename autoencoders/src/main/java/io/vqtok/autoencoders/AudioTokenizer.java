@@ -239,9 +239,22 @@ public final class AudioTokenizer extends Tokenizer {
         }
         if (train.waveformL1() > 0)
             terms.put("waveform_l1", sd.math().abs(xhat.sub(x)).mean().mul("loss.waveform_l1", train.waveformL1()));
-        if (train.siSnrLoss() > 0)
-            terms.put("neg_si_snr", SiSnrLoss.create(sd, "loss.neg_si_snr_raw", x, xhat, segment).mul("loss.neg_si_snr", train.siSnrLoss()));
+        if (train.siSnrLoss() > 0) {
+            SDVariable raw = SiSnrLoss.create(sd, "loss.neg_si_snr_raw", x, xhat, segment);
+            // a late term's weight changes with the step, so the graph takes it as an input (extraLossInputs)
+            terms.put("neg_si_snr", train.siSnrStart() == 0 ? raw.mul("loss.neg_si_snr", train.siSnrLoss())
+                    : raw.mul("loss.neg_si_snr", sd.placeHolder(SI_SNR_WEIGHT, DataType.FLOAT)));
+        }
         return terms;
+    }
+
+    /** The placeholder of the SI-SNR term's weight when it follows {@link TrainConfig#siSnrWeightAt}. */
+    static final String SI_SNR_WEIGHT = "loss.neg_si_snr_weight";
+
+    @Override
+    Map<String, INDArray> extraLossInputs(long step, TrainConfig train) {
+        if (train.siSnrLoss() == 0 || train.siSnrStart() == 0) return Map.of();
+        return Map.of(SI_SNR_WEIGHT, Nd4j.scalar((float) train.siSnrWeightAt(step)));
     }
 
     private static void checkFinite(float[] samples) {

@@ -132,6 +132,14 @@ public abstract sealed class Tokenizer implements AutoCloseable permits ImageTok
         return Map.of();
     }
 
+    /**
+     * The per-step inputs of the {@link #extraLosses} terms at step {@code step} (1-based), by placeholder name: e.g. a
+     * loss weight that follows a schedule. None by default.
+     */
+    Map<String, INDArray> extraLossInputs(long step, TrainConfig train) {
+        return Map.of();
+    }
+
     /** Latents {@code [N, D, h, w]} as rows {@code [N·h·w, D]} in NHW order. */
     public static INDArray flatten(INDArray latents) {
         long d = latents.size(1);

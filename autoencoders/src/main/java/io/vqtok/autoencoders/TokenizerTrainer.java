@@ -145,6 +145,7 @@ public final class TokenizerTrainer {
         AutoencoderConfig a = tokenizer.config().autoencoder();
         Map<String, INDArray> m = new HashMap<>(tokenizer.quantizer().stepInputs(step + 1, (int) images.size(0),
                 a.latentHeight() * a.latentWidth(), training));
+        m.putAll(tokenizer.extraLossInputs(step + 1, config));
         m.put("x", images);
         return m;
     }

@@ -25,10 +25,15 @@ package io.vqtok.autoencoders;
  *                        constant)
  * @param siSnrLoss       weight of the negative SI-SNR in dB ({@link SiSnrLoss}; audio only; 0 for none, as in checkpoints
  *                        written before it existed)
+ * @param siSnrStart      the step after which the SI-SNR term is switched on: its weight is 0 up to this step, then rises
+ *                        linearly to {@code siSnrLoss} over {@link #SI_SNR_RAMP_STEPS} steps ({@link #siSnrWeightAt}; 0, as
+ *                        in checkpoints written before it existed, for the full weight from the first step)
  */
 public record TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss,
                           int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule,
-                          double siSnrLoss) {
+                          double siSnrLoss, int siSnrStart) {
+    /** Steps over which a late SI-SNR term ({@code siSnrStart > 0}) rises from 0 to its weight. */
+    public static final int SI_SNR_RAMP_STEPS = 200;
     /** Checkpoints kept unless configured otherwise. */
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
     /** The fraction of the peak learning rate a cosine schedule ends at. */
@@ -55,6 +60,16 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
         if (warmupSteps < 0 || warmupSteps > steps)
             throw new IllegalArgumentException("warm-up steps must be in [0, steps = " + steps + "], got " + warmupSteps);
+        if (siSnrStart < 0) throw new IllegalArgumentException("SI-SNR start step must be >= 0, got " + siSnrStart);
+        if (siSnrStart > 0 && siSnrLoss == 0)
+            throw new IllegalArgumentException("an SI-SNR start step (" + siSnrStart + ") needs an SI-SNR loss weight > 0");
+    }
+
+    /** Without an SI-SNR start step: the SI-SNR term, if any, at full weight from the first step. */
+    public TrainConfig(int steps, int batchSize, double learningRate, long seed, int checkpointEvery, double spectralLoss,
+                       int keepCheckpoints, double melLoss, double waveformL1, int warmupSteps, Schedule schedule, double siSnrLoss) {
+        this(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule,
+                siSnrLoss, 0);
     }
 
     private static void checkWeight(String what, double w) {
@@ -99,25 +114,41 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
     /** This config with {@code steps}, {@code batchSize}, {@code learningRate} and {@code checkpointEvery} replaced. */
     public TrainConfig withRun(int steps, int batchSize, double learningRate, int checkpointEvery, int keepCheckpoints) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1,
-                Math.min(warmupSteps, steps), schedule, siSnrLoss);
+                Math.min(warmupSteps, steps), schedule, siSnrLoss, siSnrStart);
     }
 
     /** This config with the audio loss weights {@code mel} and {@code waveformL1}. */
     public TrainConfig withAudioLosses(double spectral, double mel, double waveformL1) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectral, keepCheckpoints, mel, waveformL1, warmupSteps, schedule,
-                siSnrLoss);
+                siSnrLoss, siSnrStart);
     }
 
-    /** This config with the weight of the negative SI-SNR term. */
+    /** This config with the weight of the negative SI-SNR term (and its start step unchanged). */
     public TrainConfig withSiSnrLoss(double weight) {
+        return withSiSnrLoss(weight, siSnrStart);
+    }
+
+    /** This config with the weight of the negative SI-SNR term and the step after which it is switched on. */
+    public TrainConfig withSiSnrLoss(double weight, int start) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps,
-                schedule, weight);
+                schedule, weight, start);
+    }
+
+    /**
+     * The SI-SNR term's weight at step {@code step} (1-based): {@code siSnrLoss} throughout when {@code siSnrStart} is 0;
+     * otherwise 0 up to step {@code siSnrStart}, then {@code siSnrLoss · (step − siSnrStart) / SI_SNR_RAMP_STEPS}, up
+     * to {@code siSnrLoss}.
+     */
+    public double siSnrWeightAt(long step) {
+        if (siSnrStart == 0) return siSnrLoss;
+        if (step <= siSnrStart) return 0;
+        return siSnrLoss * Math.min(1.0, (step - siSnrStart) / (double) SI_SNR_RAMP_STEPS);
     }
 
     /** This config with a learning-rate warm-up and schedule. */
     public TrainConfig withSchedule(int warmupSteps, Schedule schedule) {
         return new TrainConfig(steps, batchSize, learningRate, seed, checkpointEvery, spectralLoss, keepCheckpoints, melLoss, waveformL1, warmupSteps, schedule,
-                siSnrLoss);
+                siSnrLoss, siSnrStart);
     }
 
     /** The learning rate of step {@code step} (1-based). */
@@ -138,6 +169,7 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         if (melLoss != saved.melLoss) d.add("mel loss weight " + saved.melLoss + " (checkpoint) vs " + melLoss + " (now)");
         if (waveformL1 != saved.waveformL1) d.add("waveform L1 weight " + saved.waveformL1 + " (checkpoint) vs " + waveformL1 + " (now)");
         if (siSnrLoss != saved.siSnrLoss) d.add("SI-SNR loss weight " + saved.siSnrLoss + " (checkpoint) vs " + siSnrLoss + " (now)");
+        if (siSnrStart != saved.siSnrStart) d.add("SI-SNR start step " + saved.siSnrStart + " (checkpoint) vs " + siSnrStart + " (now)");
         if (warmupSteps != saved.warmupSteps) d.add("warm-up steps " + saved.warmupSteps + " (checkpoint) vs " + warmupSteps + " (now)");
         if (schedule != saved.schedule) d.add("learning-rate schedule " + saved.schedule + " (checkpoint) vs " + schedule + " (now)");
         // a cosine's every step depends on the total, so a run with other steps would not continue the same curve

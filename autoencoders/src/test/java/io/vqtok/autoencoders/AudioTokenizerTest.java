@@ -157,7 +157,43 @@ class AudioTokenizerTest {
         com.fasterxml.jackson.databind.node.ObjectNode train = ModelFile.JSON.valueToTree(TrainConfig.speechCodec(0).withSiSnrLoss(0.5));
         assertThat(ModelFile.JSON.treeToValue(train, TrainConfig.class).siSnrLoss()).isEqualTo(0.5);
         train.remove("siSnrLoss");
+        train.remove("siSnrStart");
         assertThat(ModelFile.JSON.treeToValue(train, TrainConfig.class)).isEqualTo(TrainConfig.speechCodec(0));
+    }
+
+    @Test
+    void aLateSiSnrTermWeighsNothingUpToItsStartAndItsScheduledWeightAfter() {
+        // steps 1-2 without the term, then its weight rises 0.5/200 per step: the reported term is weight x raw SI-SNR loss
+        int start = 2;
+        TrainConfig tc = new TrainConfig(5, 2, 1e-3, 3, 0).withAudioLosses(0, 0, 1).withSiSnrLoss(0.5, start);
+        AudioTokenizer late = tokenizer(1);
+        TokenizerTrainer trainer = new TokenizerTrainer(late, tc);
+        List<StepReport> reports = new ArrayList<>();
+        trainer.train(() -> tones(2, 2048, 6), "tones", reports::add);
+        assertThat(reports).hasSize(5);
+        // the same run with the term at a fixed weight reports the raw loss x that weight; compare at the first step
+        AudioTokenizer fixed = tokenizer(1);
+        List<StepReport> fixedReports = new ArrayList<>();
+        new TokenizerTrainer(fixed, tc.withSiSnrLoss(1.0, 0).withRun(1, 2, 1e-3, 0, 2)).train(() -> tones(2, 2048, 6), "tones", fixedReports::add);
+        StepReport firstFixed = fixedReports.get(0);
+        double raw = firstFixed.terms().get("neg_si_snr");
+        assertThat(Math.abs(raw)).isGreaterThan(1);                   // tones against an untrained decoder: far from 0 dB
+        assertThat(reports.get(0).terms().get("neg_si_snr")).isZero();
+        assertThat(reports.get(1).terms().get("neg_si_snr")).isZero();
+        // step 1 is before any update, so the two runs' models agree there: the zero is the weight, not the loss
+        assertThat(reports.get(0).reconstruction()).isCloseTo(firstFixed.reconstruction(), within(1e-6));
+        for (int s = 3; s <= 5; s++) {
+            StepReport r = reports.get(s - 1);
+            double weight = 0.5 * (s - start) / TrainConfig.SI_SNR_RAMP_STEPS;
+            assertThat(tc.siSnrWeightAt(s)).isCloseTo(weight, within(1e-12));
+            assertThat(r.terms().get("neg_si_snr")).as("step %d", s).isNotZero();
+            // the total is the sum of the reported terms, so the weighted term is in the optimised loss
+            double sum = r.reconstruction() + r.terms().values().stream().mapToDouble(Double::doubleValue).sum();
+            assertThat(r.loss()).isCloseTo(sum, within(1e-4 * Math.abs(r.loss()) + 1e-6));
+        }
+        // its ratio to the raw loss is the weight: the raw term of step s is the term / weight, of the size of step 1's
+        double raw3 = reports.get(2).terms().get("neg_si_snr") / (0.5 / TrainConfig.SI_SNR_RAMP_STEPS);
+        assertThat(raw3).isCloseTo(raw, within(0.2 * Math.abs(raw)));
     }
 
     @Test

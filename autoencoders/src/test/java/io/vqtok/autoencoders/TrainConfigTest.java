@@ -57,6 +57,26 @@ class TrainConfigTest {
     }
 
     @Test
+    void aLateSiSnrTermIsOffUpToItsStartThenRampsToItsWeight() {
+        TrainConfig whole = new TrainConfig(3000, 8, 1e-3, 0, 0).withSiSnrLoss(0.3);
+        assertThat(whole.siSnrWeightAt(1)).isEqualTo(0.3);
+        assertThat(whole.siSnrWeightAt(3000)).isEqualTo(0.3);
+        TrainConfig late = whole.withSiSnrLoss(0.3, 1000);
+        int ramp = TrainConfig.SI_SNR_RAMP_STEPS;
+        assertThat(late.siSnrWeightAt(1)).isZero();
+        assertThat(late.siSnrWeightAt(1000)).isZero();
+        assertThat(late.siSnrWeightAt(1001)).isCloseTo(0.3 / ramp, within(1e-12));
+        assertThat(late.siSnrWeightAt(1000 + ramp / 2)).isCloseTo(0.15, within(1e-12));
+        assertThat(late.siSnrWeightAt(1000 + ramp)).isEqualTo(0.3);
+        assertThat(late.siSnrWeightAt(2999)).isEqualTo(0.3);
+        assertThat(late.withRun(3000, 16, 1e-3, 0, 2).siSnrStart()).isEqualTo(1000);
+        assertThat(late.withSiSnrLoss(0.1).siSnrStart()).isEqualTo(1000);
+        assertThat(late.resumeDifferences(whole)).singleElement().asString().isEqualTo("SI-SNR start step 0 (checkpoint) vs 1000 (now)");
+        assertThatThrownBy(() -> whole.withSiSnrLoss(0.3, -1)).hasMessageContaining("SI-SNR start step must be >= 0, got -1");
+        assertThatThrownBy(() -> whole.withSiSnrLoss(0, 500)).hasMessageContaining("needs an SI-SNR loss weight > 0");
+    }
+
+    @Test
     void invalidWeightsAndWarmUpsAreRefusedWithTheirNames() {
         TrainConfig c = new TrainConfig(100, 8, 1e-3, 0, 0);
         assertThatThrownBy(() -> c.withAudioLosses(0, -1, 0)).hasMessageContaining("mel loss weight");

@@ -76,6 +76,7 @@ final class AudioTraining {
         m.put("mel_loss", tc.melLoss());
         m.put("waveform_l1", tc.waveformL1());
         m.put("si_snr_loss", tc.siSnrLoss());
+        m.put("si_snr_start", tc.siSnrStart());
         m.put("warmup_steps", tc.warmupSteps());
         m.put("lr_schedule", tc.schedule().name().toLowerCase(java.util.Locale.ROOT));
         m.put("activation", ac.activation().name().toLowerCase(java.util.Locale.ROOT));

@@ -85,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--si-snr-loss", description = "audio: weight of the negative SI-SNR loss in dB, which asks for the input's phase (default: 0)")
     Double siSnrLoss;
 
+    @Option(names = "--si-snr-start", paramLabel = "STEP", description = "audio: switch the SI-SNR loss on after this step, its weight rising "
+            + "linearly over the next " + TrainConfig.SI_SNR_RAMP_STEPS + " steps, so that the spectrum is learnt first (default: 0, from the first step)")
+    Integer siSnrStart;
+
     @Option(names = "--warmup-steps", description = "linear learning-rate warm-up over N steps (default: 0 for images, 200 for audio)")
     Integer warmupSteps;
 
@@ -133,8 +137,8 @@ final class TrainCommand implements Callable<Integer> {
     Summary run() {
         if (Data.isAudio(data)) return AudioTraining.run(this);
         QuantizerConfig qc = quantizer.toConfig();
-        if (melLoss != null || waveformL1 != null || spectralLoss != null || siSnrLoss != null || encoderResidualUnits != null)
-            throw new IllegalArgumentException("--mel-loss, --waveform-l1, --si-snr-loss, --spectral-loss and --encoder-residual-units apply to audio data only");
+        if (melLoss != null || waveformL1 != null || spectralLoss != null || siSnrLoss != null || siSnrStart != null || encoderResidualUnits != null)
+            throw new IllegalArgumentException("--mel-loss, --waveform-l1, --si-snr-loss, --si-snr-start, --spectral-loss and --encoder-residual-units apply to audio data only");
         TrainConfig tc = trainConfig(TrainConfig.images(seed));
         int batch = tc.batchSize(), steps = tc.steps();
         double lr = tc.learningRate();
@@ -202,7 +206,9 @@ final class TrainCommand implements Callable<Integer> {
                 keepCheckpoints);
         tc = tc.withAudioLosses(spectralLoss != null ? spectralLoss : tc.spectralLoss(), melLoss != null ? melLoss : tc.melLoss(),
                 waveformL1 != null ? waveformL1 : tc.waveformL1());
-        if (siSnrLoss != null) tc = tc.withSiSnrLoss(siSnrLoss);
+        if (siSnrStart != null && siSnrLoss == null)
+            throw new IllegalArgumentException("--si-snr-start " + siSnrStart + " needs --si-snr-loss W (the weight it switches on)");
+        if (siSnrLoss != null) tc = tc.withSiSnrLoss(siSnrLoss, siSnrStart != null ? siSnrStart : 0);
         return tc.withSchedule(warmupSteps != null ? warmupSteps : tc.warmupSteps(), lrSchedule != null ? schedule() : tc.schedule());
     }
 
