@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * runs one SameDiff execution, fed that assignment, that returns the loss terms and the indices together with all
  * gradients; a non-finite loss stops training before any parameter changes ({@link NonFiniteLossException}).
  */
-public final class TokenizerTrainer {
+public final class TokenizerTrainer implements AutoCloseable {
     /** Called after every step; may save checkpoints or print progress. */
     public interface Listener {
         void onStep(StepReport report);
@@ -60,6 +60,7 @@ public final class TokenizerTrainer {
     private final Map<String, INDArray> optimizerState = new LinkedHashMap<>();
     private long step;
     private long lastCheckpointStep;
+    private boolean closed;
 
     public TokenizerTrainer(Tokenizer tokenizer, TrainConfig config) {
         this.tokenizer = tokenizer;
@@ -186,6 +187,7 @@ public final class TokenizerTrainer {
 
     /** One optimizer step on a batch {@code [B, C, H, W]}. */
     public StepReport step(INDArray images) {
+        checkOpen();
         long t0 = System.nanoTime();
         long next = step + 1;
         StepContext context = prepare(images);
@@ -277,6 +279,7 @@ public final class TokenizerTrainer {
      * the seed and the step.
      */
     public void saveCheckpoint(Path file, String dataDescription) throws IOException {
+        checkOpen();
         Checkpoints.write(file, this, dataDescription);
         lastCheckpointStep = step;
     }
@@ -325,6 +328,7 @@ public final class TokenizerTrainer {
      * current state, without training; they equal the tokenizer's encode after any number of steps.
      */
     public INDArray graphIndices(INDArray images) {
+        checkOpen();
         String name = graphQuantization.indices().name();
         Map<String, INDArray> feed = placeholders(images, false);
         feed.putAll(prepare(images).placeholders());
@@ -334,5 +338,32 @@ public final class TokenizerTrainer {
     /** The training graph (for inspection). */
     public SameDiff graph() {
         return sd;
+    }
+
+    /**
+     * Frees what only training needs, at once rather than when the garbage collector gets to it: the arrays that the
+     * training graph's sessions keep for reuse between steps (every activation and gradient of a step) and Adam's moments.
+     * The tokenizer, whose parameters the graph trained in place, stays usable; this trainer cannot step, evaluate its
+     * graph or save a checkpoint any more. Call it after the last step and before evaluating or encoding with the same
+     * process, whose resident memory then need not hold both. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (SameDiff graph : new SameDiff[]{sd, gradFn}) {
+            if (graph == null) continue;
+            for (org.nd4j.autodiff.samediff.internal.InferenceSession session : graph.getSessions().values()) {
+                if (session.getMmgr() != null) session.getMmgr().close();
+            }
+            graph.getSessions().clear();
+        }
+        for (INDArray state : optimizerState.values()) state.close();
+        optimizerState.clear();
+        updaters.clear();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("this trainer is closed (its training state was freed after the last step)");
     }
 }

@@ -69,8 +69,10 @@ public final class TrainingRun {
 
     /**
      * Trains to the last step with checkpoints (when the train config asks for them) and the per-step log, telling
-     * {@code listener} of each step after the stats and the log have it, then writes the model. A non-finite loss is an
-     * {@link IllegalStateException} that names the last good checkpoint.
+     * {@code listener} of each step after the stats and the log have it, then writes the model and frees the trainer's
+     * training state ({@link TokenizerTrainer#close}: the graph's cached activations and gradients, Adam's moments), so
+     * that evaluating or encoding with {@link Result#tokenizer} in the same process does not hold them too. A
+     * non-finite loss is an {@link IllegalStateException} that names the last good checkpoint.
      *
      * @param unitsPerItem what one batch item counts in the throughput (1 for images, seconds per crop for audio)
      */
@@ -105,6 +107,7 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + model + ": " + e.getMessage(), e);
         }
+        trainer.close();
         return new Result(trainer.tokenizer(), stats, wall, model, log);
     }
 }

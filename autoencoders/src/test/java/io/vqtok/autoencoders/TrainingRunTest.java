@@ -42,6 +42,12 @@ class TrainingRunTest {
         assertThat(TrainingRun.checkpointOf(straightModel)).isRegularFile();
         assertThat(straight.stats().startStep()).isZero();
         assertThat(straight.stats().unitsPerSecond()).isPositive();
+        // the run freed its training state: the trainer refuses to go on, the tokenizer encodes and decodes as the saved model
+        assertThatThrownBy(() -> t.step(ImageTokenizerTest.images(16, 1))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        INDArray probe = ImageTokenizerTest.images(8, 99);
+        ImageTokenizer trained = (ImageTokenizer) straight.tokenizer(), saved = (ImageTokenizer) Tokenizer.load(straightModel);
+        assertThat(trained.encode(probe).data().asInt()).containsExactly(saved.encode(probe).data().asInt());
+        assertThat(trained.decode(trained.encode(probe)).data().asFloat()).containsExactly(saved.decode(saved.encode(probe)).data().asFloat());
 
         // an earlier run's checkpoint: a fresh start is refused, --resume continues it
         Path model = dir.resolve("m.vqt");
