@@ -150,7 +150,7 @@ class AudioCliTest {
 
         CliTest.Run image = vqtok("train", "--mel-loss", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
         assertThat(image.code()).isEqualTo(2);
-        assertThat(image.err()).contains("--mel-loss, --waveform-l1, --si-snr-loss, --spectral-loss and --encoder-residual-units apply to audio data only");
+        assertThat(image.err()).contains("--mel-loss, --waveform-l1, --si-snr-loss, --si-snr-start, --spectral-loss and --encoder-residual-units apply to audio data only");
         CliTest.Run imageUnits = vqtok("train", "--encoder-residual-units", "1", "--steps", "1", "--out", dir.resolve("img.vqt").toString());
         assertThat(imageUnits.code()).isEqualTo(2);
         assertThat(imageUnits.err()).contains("apply to audio data only");
