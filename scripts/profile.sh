@@ -8,9 +8,13 @@
 #   scripts/profile.sh Layers rewrites | formats | activations  single layers: conv rewrites, NCHW/NHWC, ReLU forms
 #   scripts/profile.sh Sinkhorn model.vqt [reps]                a sinkhorn model's assignment of one batch: dense kernel,
 #                                                               sparse kernel, automatic choice, nearest-code search
+#   scripts/profile.sh Encode model.vqt [passes] [trace.json]   an audio model over the speech test split: x real time of
+#                                                               the encoder graph, the search, encode and decode
+#   scripts/profile.sh TrainMemory model.vqt [steps] [every]     the speech preset trained step by step: resident memory,
+#                                                               graph cache bytes, heap in use, step time
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | TrainMemory}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof

@@ -114,10 +114,12 @@ public final class TokenizerTrainer implements AutoCloseable {
      * One forward/backward pass returning the requested activations and gradients. This is what
      * {@code SameDiff.calculateGradientsAndOutputs} does, but with the session's array cache left on: that
      * method turns it off, and on this stack re-allocating every activation each step costs 2-4x the
-     * step's arithmetic. Values are consumed before the next pass, so reuse is safe.
+     * step's arithmetic. Values are consumed before the next pass, so reuse is safe. The cache is a
+     * {@link SessionArrayCache}, not ND4J's, whose bookkeeping grows every training step.
      */
     private Map<String, INDArray> execute(Map<String, INDArray> placeholders) {
         gradFn.setEnableCache(true);
+        SessionArrayCache.install(gradFn, SessionArrayCache.defaultMaxBytes());
         ExecutionResult r = gradFn.output(placeholders, Collections.emptyMap(), null, fetch.toArray(new String[0]));
         Map<String, INDArray> values = new HashMap<>();
         if (r.hasValues()) {
