@@ -10,11 +10,13 @@
 #                                                               sparse kernel, automatic choice, nearest-code search
 #   scripts/profile.sh Encode model.vqt [passes] [trace.json]   an audio model over the speech test split: x real time of
 #                                                               the encoder graph, the search, encode and decode
+#   scripts/profile.sh EncodeBatch model.vqt [passes] [sizes]   an audio model's encoder over the speech test split, file
+#                                                               by file against windows packed across files (e.g. 8,32)
 #   scripts/profile.sh TrainMemory model.vqt [steps] [every]     the speech preset trained step by step: resident memory,
 #                                                               graph cache bytes, heap in use, step time
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | TrainMemory}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | EncodeBatch | TrainMemory}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof

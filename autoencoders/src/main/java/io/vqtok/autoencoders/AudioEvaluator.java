@@ -76,20 +76,44 @@ public final class AudioEvaluator {
         List<List<SpeechQuality>> quality = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++) quality.add(new ArrayList<>());
         double encodeSeconds = 0, audioSeconds = 0;
-        t.encode(data.clip(0));   // warm-up: graph building and JIT are not part of the speed
-        for (int i = 0; i < files; i++) {
-            float[] x = data.clip(i);
-            long t0 = System.nanoTime();
-            INDArray codes = t.encode(x);
-            encodeSeconds += (System.nanoTime() - t0) / 1e9;
-            audioSeconds += x.length / (double) t.sampleRate();
-            usage.add(codes.reshape(codes.size(0), q));
-            for (int s = 0; s < stages.size(); s++) {
-                float[] y = t.decode(codes, stages.get(s));
+        // files are encoded in groups whose windows fill one bulk encoder call (AudioTokenizer.encode(List))
+        List<int[]> groups = new ArrayList<>();   // [first, end) file ranges
+        List<float[]> firstGroup = new ArrayList<>();
+        for (int i = 0; i < files; ) {
+            int first = i, windows = 0;
+            while (i < files && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
+                float[] x = data.clip(i++);
+                windows += t.encoderWindows(x.length);
+                if (groups.isEmpty()) firstGroup.add(x);
+            }
+            groups.add(new int[]{first, i});
+        }
+        t.encode(firstGroup);   // warm-up: graph building and JIT are not part of the speed
+        firstGroup = null;
+        for (int[] g : groups) {
+            List<float[]> clips = new ArrayList<>();
+            for (int i = g[0]; i < g[1]; i++) {
+                clips.add(data.clip(i));
                 try {
-                    quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
+                    AudioTokenizer.checkWaveform(clips.get(clips.size() - 1));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(data.files().get(i) + ": " + e.getMessage(), e);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<INDArray> codes = t.encode(clips);
+            encodeSeconds += (System.nanoTime() - t0) / 1e9;
+            for (int c = 0; c < clips.size(); c++) {
+                float[] x = clips.get(c);
+                audioSeconds += x.length / (double) t.sampleRate();
+                usage.add(codes.get(c).reshape(codes.get(c).size(0), q));
+                for (int s = 0; s < stages.size(); s++) {
+                    float[] y = t.decode(codes.get(c), stages.get(s));
+                    try {
+                        quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(data.files().get(g[0] + c) + ": " + e.getMessage(), e);
+                    }
                 }
             }
         }

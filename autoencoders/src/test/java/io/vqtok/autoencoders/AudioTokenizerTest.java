@@ -216,6 +216,39 @@ class AudioTokenizerTest {
     }
 
     @Test
+    void encodingSeveralWaveformsTogetherGivesEachTheCodesItGetsAlone() {
+        AudioTokenizer t = tokenizer(3);
+        t.quantizer().initialize(t.latentRows(tones(4, 4096, 8)));
+        // lengths around the 1 s window (8000 samples = 250 frames): shorter than a hop, than a window, several windows
+        int[] lengths = {1000, 3 * 8000 + 17, 5, 20000, 8000, 8001};
+        java.util.List<float[]> clips = new java.util.ArrayList<>();
+        for (int i = 0; i < lengths.length; i++) clips.add(tones(1, lengths[i], 30 + i).data().asFloat());
+        java.util.List<INDArray> together = t.encode(clips);
+        assertThat(together).hasSize(clips.size());
+        for (int i = 0; i < clips.size(); i++) {
+            INDArray alone = t.encode(clips.get(i));
+            assertThat(together.get(i).shape()).as("clip %d", i).containsExactly(alone.shape());
+            assertThat(together.get(i)).as("codes of clip %d", i).isEqualTo(alone);
+        }
+        // batches of 2 and 3 windows cross the clips' boundaries: every clip's frames are still its own
+        for (int perCall : new int[]{2, 3}) {
+            java.util.List<INDArray> packed = t.latentFrames(clips, perCall);
+            for (int i = 0; i < clips.size(); i++) {
+                INDArray alone = t.latentFrames(clips.get(i));
+                assertThat(packed.get(i).shape()).containsExactly(alone.shape());
+                double scale = alone.amaxNumber().doubleValue();
+                assertThat(packed.get(i).sub(alone).amaxNumber().doubleValue()).as("clip %d, %d windows a call", i, perCall)
+                        .isLessThanOrEqualTo(1e-5 * scale);
+            }
+        }
+        assertThat(t.encode(java.util.List.of())).isEmpty();
+        float[] bad = clips.get(1).clone();
+        bad[40] = Float.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> t.encode(java.util.List.of(clips.get(0), bad))).hasMessageContaining("waveform 1 of 2")
+                .hasMessageContaining("sample 40");
+    }
+
+    @Test
     void trainingWithTheSpectralLossReducesBothLosses() {
         AudioTokenizer t = AudioTokenizer.create(new TokenizerConfig(SMALL, VectorQuantizerConfig.of(32, 8).withInit(CodebookInit.DATA)), 4);
         TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(30, 4, 3e-3, 4, 0, 1.0));

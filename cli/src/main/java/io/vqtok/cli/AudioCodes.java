@@ -57,19 +57,35 @@ final class AudioCodes {
                                    double[] seconds) throws IOException {
         StringBuilder index = new StringBuilder("file\tsamples\tframes\n");
         java.util.concurrent.Future<float[]> next = n > 0 ? reader.submit(() -> d.clip(0)) : null;
-        for (int i = 0; i < n; i++) {
-            float[] x = await(next);
-            final int following = i + 1;
-            next = following < n ? reader.submit(() -> d.clip(following)) : null;
-            INDArray codes = t.encode(x);
-            int c = t.quantizer().indexChannels();
-            int frames = (int) codes.size(0);
-            String rel = stem(d.root().relativize(d.files().get(i))) + ".npy";
-            Path file = dir.resolve(rel);
-            Files.createDirectories(file.getParent());
-            Npy.writeInts(file, codes.reshape((long) frames * c).toIntVector(), frames, c);
-            index.append(rel).append('\t').append(x.length).append('\t').append(frames).append('\n');
-            seconds[0] += x.length / (double) t.sampleRate();
+        int c = t.quantizer().indexChannels();
+        for (int i = 0; i < n; ) {
+            // a group of files whose windows fill one bulk encoder call, read one ahead of the encoder
+            int first = i, windows = 0;
+            List<float[]> group = new ArrayList<>();
+            while (i < n && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
+                float[] x = await(next);
+                final int following = i + 1;
+                next = following < n ? reader.submit(() -> d.clip(following)) : null;
+                try {
+                    AudioTokenizer.checkWaveform(x);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(d.files().get(i) + ": " + e.getMessage(), e);
+                }
+                group.add(x);
+                windows += t.encoderWindows(x.length);
+                i++;
+            }
+            List<INDArray> codes = t.encode(group);
+            for (int g = 0; g < group.size(); g++) {
+                float[] x = group.get(g);
+                int frames = (int) codes.get(g).size(0);
+                String rel = stem(d.root().relativize(d.files().get(first + g))) + ".npy";
+                Path file = dir.resolve(rel);
+                Files.createDirectories(file.getParent());
+                Npy.writeInts(file, codes.get(g).reshape((long) frames * c).toIntVector(), frames, c);
+                index.append(rel).append('\t').append(x.length).append('\t').append(frames).append('\n');
+                seconds[0] += x.length / (double) t.sampleRate();
+            }
         }
         Files.writeString(dir.resolve(INDEX), index.toString(), StandardCharsets.UTF_8);
     }
