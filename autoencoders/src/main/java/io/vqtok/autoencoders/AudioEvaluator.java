@@ -66,7 +66,11 @@ public final class AudioEvaluator {
         return new ArrayList<>(s);
     }
 
-    /** Evaluates on the first {@code limit} files of {@code data} (all when 0) for each stage count in {@code stages}. */
+    /**
+     * Evaluates on the first {@code limit} files of {@code data} (all when 0) for each stage count in {@code stages}. The
+     * files are encoded as bulk callers encode them, in groups whose windows fill one encoder call ({@link
+     * AudioTokenizer#encode(List)}), and the encoding speed is that path's.
+     */
     public static Result evaluate(AudioTokenizer t, AudioFolderDataset data, List<Integer> stages, int limit) {
         int q = t.quantizer().indexChannels();
         for (int n : stages) if (n < 1 || n > q) throw new IllegalArgumentException("--stages must be in [1, " + q + "], got " + n);

@@ -11,15 +11,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
- * Encodes one partition of {@code (id, content)} rows holding WAV files, one file at a time, as {@code vqtok encode}
- * does: mono at the model's rate ({@link AudioFolderDataset#decodeClip}, the reader of its audio folders) and
- * {@link AudioTokenizer#encode(float[])}. A file that is not a readable WAV (or too short to encode) becomes a row with
- * its error.
+ * Encodes one partition of {@code (id, content)} rows holding WAV files as {@code vqtok encode} does: mono at the model's
+ * rate ({@link AudioFolderDataset#decodeClip}, the reader of its audio folders) and, for consecutive files whose windows
+ * fill one encoder call ({@link AudioTokenizer#BULK_WINDOWS_PER_CALL}), {@link AudioTokenizer#encode(java.util.List)}.
+ * A file that is not a readable WAV (or cannot be encoded) becomes a row with its error; rows keep the input's order.
  */
 final class AudioPartitionEncoder implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -49,25 +53,71 @@ final class AudioPartitionEncoder implements MapPartitionsFunction<Row, Row> {
         AudioTokenizer t = (AudioTokenizer) ExecutorTokenizers.get(modelHash, model, modelName);
         Map<Integer, Resampler> resamplers = new HashMap<>();
         return new Iterator<>() {
+            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
             @Override
             public boolean hasNext() {
-                return rows.hasNext();
+                if (ready.isEmpty()) fill();
+                return !ready.isEmpty();
             }
 
             @Override
             public Row next() {
-                Row r = rows.next();
-                String id = r.getString(0);
+                if (!hasNext()) throw new NoSuchElementException();
+                return ready.poll();
+            }
+
+            /** Decodes rows until their windows fill an encoder call, encodes the readable ones together, queues all in order. */
+            private void fill() {
+                List<String> ids = new ArrayList<>();
+                List<Object> decoded = new ArrayList<>();   // float[] samples, or the row with the file's error
+                int windows = 0;
+                while (rows.hasNext() && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
+                    Row r = rows.next();
+                    String id = r.getString(0);
+                    ids.add(id);
+                    try {
+                        if (r.isNullAt(1)) throw new IllegalArgumentException(id + ": no bytes (null)");
+                        float[] x = AudioFolderDataset.decodeClip((byte[]) r.get(1), id, t.sampleRate(), resamplers);
+                        try {
+                            AudioTokenizer.checkWaveform(x);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(id + ": " + e.getMessage(), e);
+                        }
+                        decoded.add(x);
+                        windows += t.encoderWindows(x.length);
+                    } catch (RuntimeException e) {
+                        decoded.add(errorRow(id, e));
+                    }
+                }
+                List<float[]> clips = new ArrayList<>();
+                for (Object d : decoded) if (d instanceof float[] x) clips.add(x);
+                List<INDArray> codes;
                 try {
-                    if (r.isNullAt(1)) throw new IllegalArgumentException(id + ": no bytes (null)");
-                    float[] x = AudioFolderDataset.decodeClip((byte[]) r.get(1), id, t.sampleRate(), resamplers);
-                    INDArray codes = t.encode(x);
-                    int frames = Math.toIntExact(codes.size(0)), q = t.quantizer().indexChannels();
-                    return RowFactory.create(id, x.length, codes.reshape((long) frames * q).toIntVector(), new int[]{frames, q}, null);
-                } catch (RuntimeException e) {
-                    return RowFactory.create(id, null, null, null, SparkEncode.message(e));
+                    codes = t.encode(clips);
+                } catch (RuntimeException e) {   // the group failed as a whole: each file alone, so that only its own error shows
+                    codes = null;
+                }
+                int next = 0, q = t.quantizer().indexChannels();
+                for (int i = 0; i < decoded.size(); i++) {
+                    if (!(decoded.get(i) instanceof float[] x)) {
+                        ready.add((Row) decoded.get(i));
+                        continue;
+                    }
+                    try {
+                        INDArray c = codes != null ? codes.get(next) : t.encode(x);
+                        int frames = Math.toIntExact(c.size(0));
+                        ready.add(RowFactory.create(ids.get(i), x.length, c.reshape((long) frames * q).toIntVector(), new int[]{frames, q}, null));
+                    } catch (RuntimeException e) {
+                        ready.add(errorRow(ids.get(i), e));
+                    }
+                    next++;
                 }
             }
         };
+    }
+
+    private static Row errorRow(String id, RuntimeException e) {
+        return RowFactory.create(id, null, null, null, SparkEncode.message(e));
     }
 }
