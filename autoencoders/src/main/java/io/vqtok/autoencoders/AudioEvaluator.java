@@ -81,28 +81,24 @@ public final class AudioEvaluator {
         for (int s = 0; s < stages.size(); s++) quality.add(new ArrayList<>());
         double encodeSeconds = 0, audioSeconds = 0;
         // files are encoded in groups whose windows fill one bulk encoder call (AudioTokenizer.encode(List))
-        List<int[]> groups = new ArrayList<>();   // [first, end) file ranges
-        List<float[]> firstGroup = new ArrayList<>();
-        for (int i = 0; i < files; ) {
-            int first = i, windows = 0;
-            while (i < files && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
-                float[] x = data.clip(i++);
-                windows += t.encoderWindows(x.length);
-                if (groups.isEmpty()) firstGroup.add(x);
-            }
-            groups.add(new int[]{first, i});
-        }
-        t.encode(firstGroup);   // warm-up: graph building and JIT are not part of the speed
-        firstGroup = null;
-        for (int[] g : groups) {
+        boolean warm = false;
+        for (int first = 0; first < files; ) {
             List<float[]> clips = new ArrayList<>();
-            for (int i = g[0]; i < g[1]; i++) {
-                clips.add(data.clip(i));
+            int end = first, windows = 0;
+            while (end < files && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
+                float[] x = data.clip(end);
                 try {
-                    AudioTokenizer.checkWaveform(clips.get(clips.size() - 1));
+                    AudioTokenizer.checkWaveform(x);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(data.files().get(i) + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException(data.files().get(end) + ": " + e.getMessage(), e);
                 }
+                clips.add(x);
+                windows += t.encoderWindows(x.length);
+                end++;
+            }
+            if (!warm) {
+                t.encode(clips);   // warm-up: graph building and JIT are not part of the speed
+                warm = true;
             }
             long t0 = System.nanoTime();
             List<INDArray> codes = t.encode(clips);
@@ -116,10 +112,11 @@ public final class AudioEvaluator {
                     try {
                         quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(data.files().get(g[0] + c) + ": " + e.getMessage(), e);
+                        throw new IllegalArgumentException(data.files().get(first + c) + ": " + e.getMessage(), e);
                     }
                 }
             }
+            first = end;
         }
         List<StageMetrics> per = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++)

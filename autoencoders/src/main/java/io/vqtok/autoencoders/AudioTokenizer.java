@@ -156,7 +156,7 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Codes {@code [F]} or {@code [F, Q]} of a mono waveform. */
     public INDArray encode(float[] samples) {
-        return codesOf(latentFrames(samples));
+        return encode(List.of(samples), WINDOWS_PER_CALL).get(0);
     }
 
     /**
@@ -166,7 +166,12 @@ public final class AudioTokenizer extends Tokenizer {
      * encoder gives every window the same bits whatever its batch; measured, not guaranteed on other backends.)
      */
     public List<INDArray> encode(List<float[]> clips) {
-        List<INDArray> latents = latentFrames(clips);
+        return encode(clips, BULK_WINDOWS_PER_CALL);
+    }
+
+    /** As {@link #encode(List)} with up to {@code perCall} windows per encoder call. */
+    private List<INDArray> encode(List<float[]> clips, int perCall) {
+        List<INDArray> latents = latentFrames(clips, perCall);
         if (latents.isEmpty()) return List.of();
         INDArray all = latents.size() == 1 ? latents.get(0) : Nd4j.vstack(latents.toArray(new INDArray[0]));
         int c = quantizer.indexChannels();
@@ -180,13 +185,6 @@ public final class AudioTokenizer extends Tokenizer {
             row += f;
         }
         return out;
-    }
-
-    /** Indices {@code [F]} or {@code [F, Q]} of encoder outputs {@code [F, D]}. */
-    private INDArray codesOf(INDArray rows) {
-        int f = (int) rows.size(0);
-        INDArray idx = quantizer.indices(rows);
-        return quantizer.indexChannels() == 1 ? idx.reshape(f) : idx.reshape(f, quantizer.indexChannels());
     }
 
     /**
@@ -209,7 +207,7 @@ public final class AudioTokenizer extends Tokenizer {
     List<INDArray> latentFrames(List<float[]> clips, int perCall) {
         for (int i = 0; i < clips.size(); i++) {
             try {
-                checkFinite(clips.get(i));
+                checkWaveform(clips.get(i));
             } catch (IllegalArgumentException e) {
                 if (clips.size() == 1) throw e;
                 throw new IllegalArgumentException("waveform " + i + " of " + clips.size() + ": " + e.getMessage(), e);
@@ -330,10 +328,6 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Checks that a waveform can be encoded: at least one sample, all finite; the message names the first bad sample. */
     public static void checkWaveform(float[] samples) {
-        checkFinite(samples);
-    }
-
-    private static void checkFinite(float[] samples) {
         if (samples.length == 0) throw new IllegalArgumentException("cannot encode an empty waveform");
         for (int i = 0; i < samples.length; i++)
             if (!Float.isFinite(samples[i])) throw new IllegalArgumentException("waveform sample " + i + " is " + samples[i] + " (expected finite values)");
