@@ -2,6 +2,8 @@ package io.vqtok.autoencoders;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -16,6 +18,15 @@ public interface TrainingBatches extends AutoCloseable {
     /** The batch of optimizer step {@code step} (1-based). */
     INDArray batch(long step);
 
+    /**
+     * The batch of a step not yet asked for, without passing it: a later {@code batch(step)} returns the same batch.
+     * A trainer reads the first batches this way to initialise a codebook from more rows than one batch holds. By
+     * default {@link #batch}, right for sources that compute a batch from its step.
+     */
+    default INDArray peek(long step) {
+        return batch(step);
+    }
+
     /** What the batches come from, e.g. "Fashion-MNIST train (55000 images)"; a resumed run must name the same data. */
     String description();
 
@@ -26,22 +37,41 @@ public interface TrainingBatches extends AutoCloseable {
 
     /**
      * Batches from a source read in order: step s is the s-th batch {@code next} returns, and starting at a later step
-     * skips (reads and drops) the batches before it.
+     * skips (reads and drops) the batches before it. {@link #peek} reads ahead and keeps the batches it read until their
+     * steps are asked for.
      */
     static TrainingBatches sequential(String description, Supplier<INDArray> next) {
         return new TrainingBatches() {
-            private long consumed;
+            private long handed;                                         // the last step batch() returned
+            private final List<INDArray> ahead = new ArrayList<>();      // batches read for steps handed + 1, handed + 2, ...
+
+            private void checkForward(long step) {
+                if (step <= handed)
+                    throw new IllegalStateException("batch of step " + step + " asked after step " + handed + "; a sequential source cannot go back");
+            }
 
             @Override
             public INDArray batch(long step) {
-                if (step <= consumed)
-                    throw new IllegalStateException("batch of step " + step + " asked after step " + consumed + "; a sequential source cannot go back");
-                while (consumed < step - 1) {
-                    next.get();
-                    consumed++;
+                checkForward(step);
+                int index = (int) Math.min(step - handed - 1, Integer.MAX_VALUE);
+                INDArray b;
+                if (index < ahead.size()) {
+                    b = ahead.get(index);
+                    ahead.subList(0, index + 1).clear();
+                } else {
+                    for (long read = handed + ahead.size(); read < step - 1; read++) next.get();
+                    ahead.clear();
+                    b = next.get();
                 }
-                consumed++;
-                return next.get();
+                handed = step;
+                return b;
+            }
+
+            @Override
+            public INDArray peek(long step) {
+                checkForward(step);
+                while (handed + ahead.size() < step) ahead.add(next.get());
+                return ahead.get((int) (step - handed - 1));
             }
 
             @Override
@@ -63,6 +93,11 @@ public interface TrainingBatches extends AutoCloseable {
             @Override
             public INDArray batch(long step) {
                 return order.batch(step);
+            }
+
+            @Override
+            public INDArray peek(long step) {
+                return order.peek(step);
             }
 
             @Override
