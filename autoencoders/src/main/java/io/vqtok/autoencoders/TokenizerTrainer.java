@@ -176,6 +176,30 @@ public final class TokenizerTrainer implements AutoCloseable {
         tokenizer.quantizer().initialize(tokenizer.latentRows(images));
     }
 
+    /** The most batches {@link #initialize(TrainingBatches)} encodes to give the quantizer the rows it asks for. */
+    public static final int MAX_INITIALIZATION_BATCHES = 64;
+
+    /**
+     * Initialises data-dependent quantizer state from the encoder outputs of the first batches of a run: batch 1, and
+     * batches 2, 3, ... (at most {@link #MAX_INITIALIZATION_BATCHES} in all) while they give fewer rows than
+     * {@link Quantizer#initializationRows()}. A codebook larger than one batch's rows (1024 codes, 400 rows a batch in the
+     * speech preset) then starts from distinct encoder outputs instead of jittered copies, and residual stages from
+     * residuals that are not zero. The batches are read with {@link TrainingBatches#peek}, so the run still trains on
+     * them in order; a resumed run never initialises.
+     */
+    public void initialize(TrainingBatches batches) {
+        Quantizer q = tokenizer.quantizer();
+        long wanted = q.initializationRows();
+        List<INDArray> rows = new ArrayList<>();
+        long have = 0;
+        for (int b = 1; b <= MAX_INITIALIZATION_BATCHES && (b == 1 || have < wanted); b++) {
+            INDArray r = tokenizer.latentRows(batches.peek(b));
+            rows.add(r);
+            have += r.size(0);
+        }
+        q.initialize(rows.size() == 1 ? rows.get(0) : Nd4j.concat(0, rows.toArray(INDArray[]::new)));
+    }
+
     /**
      * The step's out-of-graph work for a batch: the encoder's outputs, the quantizer's assignment of them and
      * what its state update needs (nothing when the quantizer assigns inside the graph).
@@ -230,8 +254,8 @@ public final class TokenizerTrainer implements AutoCloseable {
      */
     public void train(TrainingBatches batches, Listener listener, Path checkpoint) {
         while (step < config.steps()) {
+            if (step == 0) initialize(batches);
             INDArray batch = batches.batch(step + 1);
-            if (step == 0) initialize(batch);
             StepReport r = step(batch);
             tokenizer.provenance(tokenizer.provenance().trained(step, config.batchSize(), config.learningRate(), batches.description()));
             if (checkpoint != null && config.checkpointEvery() > 0 && (step % config.checkpointEvery() == 0 || step == config.steps())) {

@@ -198,6 +198,38 @@ class ImageTokenizerTest {
     }
 
     @Test
+    void aCodebookLargerThanABatchIsInitialisedFromTheRowsOfSeveralBatches() {
+        // 16 images of 4x4 latents = 256 rows a batch; 600 codes need the rows of batches 1-3, each code one of those rows
+        // exactly (one batch would have left 344 codes as jittered copies of its rows)
+        ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, EmaQuantizerConfig.of(600, 8).withInit(CodebookInit.DATA)), 3);
+        TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(10, 16, 1e-3, 1, 0));
+        TrainingBatches blobs = TrainingBatches.byStep("blobs", step -> images(16, 500 + step));
+        float[][][] batchRows = new float[4][][];
+        for (int b = 0; b < 4; b++) batchRows[b] = t.latentRows(blobs.batch(b + 1)).toFloatMatrix();
+        trainer.initialize(blobs);
+        float[][] codes = ((io.vqtok.quantizers.EmaVectorQuantizer) t.quantizer()).ema().codebook().toFloatMatrix();
+        int[] fromBatch = new int[4];
+        for (float[] c : codes) {
+            int best = -1;
+            double bestD = Double.MAX_VALUE;
+            for (int b = 0; b < 4; b++)
+                for (float[] r : batchRows[b]) {
+                    double d = 0;
+                    for (int j = 0; j < c.length; j++) d += (c[j] - r[j]) * (double) (c[j] - r[j]);
+                    if (d < bestD) {
+                        bestD = d;
+                        best = b;
+                    }
+                }
+            assertThat(bestD).as("distance of a code to the nearest latent row").isLessThan(1e-12);
+            fromBatch[best]++;
+        }
+        assertThat(fromBatch[1]).as("codes from batch 2").isPositive();
+        assertThat(fromBatch[2]).as("codes from batch 3").isPositive();
+        assertThat(fromBatch[3]).as("codes from batch 4, which was not needed").isZero();
+    }
+
+    @Test
     void nonFiniteLossStopsBeforeUpdatingParameters() {
         ImageTokenizer t = ImageTokenizer.create(new TokenizerConfig(SMALL, VectorQuantizerConfig.of(16, 8)), 1);
         TokenizerTrainer trainer = new TokenizerTrainer(t, new TrainConfig(10, 8, 1e-3, 1, 0));

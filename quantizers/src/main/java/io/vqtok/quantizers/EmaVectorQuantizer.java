@@ -80,6 +80,11 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
     }
 
     @Override
+    public int initializationRows() {
+        return config.init().needsData() ? codebookSize() : 0;
+    }
+
+    @Override
     public void initialize(INDArray z) {
         INDArray fitted = config.init().fromData(config.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, config.kmeansIterations());
         if (fitted != null) {

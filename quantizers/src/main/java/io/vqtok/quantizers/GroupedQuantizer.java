@@ -83,6 +83,12 @@ public final class GroupedQuantizer extends AbstractQuantizer<GroupedQuantizerCo
     }
 
     @Override
+    public int initializationRows() {
+        if (config.shared()) return (groups.get(0).initializationRows() + config.groups() - 1) / config.groups();
+        return groups.stream().mapToInt(Quantizer::initializationRows).max().orElse(0);
+    }
+
+    @Override
     public void initialize(INDArray z) {
         if (config.shared()) groups.get(0).initialize(z.dup('c').reshape(-1, groupDim()));
         else for (int i = 0; i < groups.size(); i++) groups.get(i).initialize(group(z, i));

@@ -66,6 +66,11 @@ public final class IndexBackpropQuantizer extends AbstractQuantizer<IbqConfig> {
     }
 
     @Override
+    public int initializationRows() {
+        return config.init().needsData() ? codebookSize() : 0;
+    }
+
+    @Override
     public void initialize(INDArray z) {
         INDArray fitted = config.init().fromData(z, codebookSize(), seed, config.kmeansIterations());
         if (fitted != null) codebook.assign(fitted);

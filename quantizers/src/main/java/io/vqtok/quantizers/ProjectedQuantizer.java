@@ -63,6 +63,11 @@ public final class ProjectedQuantizer extends AbstractQuantizer<ProjectedQuantiz
     }
 
     @Override
+    public int initializationRows() {
+        return inner.initializationRows();
+    }
+
+    @Override
     public boolean assignsOutsideGraph() {
         return inner.assignsOutsideGraph();
     }

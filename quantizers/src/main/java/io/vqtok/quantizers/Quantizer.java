@@ -73,6 +73,15 @@ public interface Quantizer {
     }
 
     /**
+     * How many encoder output rows {@link #initialize} would like to see: a codebook initialised from data wants at least
+     * one distinct row per code, residual stages one per code of every stage. Trainers gather the outputs of that many
+     * first batches' worth (within a bound) before initialising; 0, the default, means one batch.
+     */
+    default int initializationRows() {
+        return 0;
+    }
+
+    /**
      * Whether the training graph is fed assignments that {@link #prepare} computes outside it (this quantizer or,
      * for composites, one of its parts). When false, {@link #prepare} need not be called in training.
      */

@@ -134,18 +134,40 @@ public final class ResidualQuantizer extends AbstractQuantizer<ResidualQuantizer
     }
 
     @Override
+    public int initializationRows() {
+        if (config.sharedCodebook()) return stages.get(0).initializationRows();
+        return stages.stream().mapToInt(Quantizer::initializationRows).sum();
+    }
+
+    /**
+     * Initialises each stage from the residuals the stages before it leave. Rows that an earlier stage reproduced
+     * exactly (a data-initialised code is a copy of a row, so that row's residual is zero, and after the next stage
+     * minus a code) are left out while enough others remain ({@link #initializationRows} of the stage), so that later
+     * stages do not start with codes at 0 or at copies of earlier stages' codes.
+     */
+    @Override
     public void initialize(INDArray z) {
         if (config.sharedCodebook()) {
             stages.get(0).initialize(z);
             return;
         }
-        INDArray residual = z.dup();
+        INDArray residual = z.castTo(DataType.FLOAT).dup();
+        boolean[] reproduced = new boolean[(int) z.size(0)];
         for (int s = 0; s < stages.size(); s++) {
             Quantizer q = stages.get(s);
             INDArray in = scaled(residual, s);
-            q.initialize(in);
+            q.initialize(unreproduced(in, reproduced, q.initializationRows()));
             residual.subi(unscaled(q.codes(q.indices(in)), s));
+            float[] left = residual.norm1(1).toFloatVector();
+            for (int i = 0; i < left.length; i++) reproduced[i] |= left[i] == 0;
         }
+    }
+
+    /** The rows of {@code rows} not marked {@code reproduced}, when at least {@code wanted} are left; else all rows. */
+    static INDArray unreproduced(INDArray rows, boolean[] reproduced, int wanted) {
+        int[] keep = java.util.stream.IntStream.range(0, reproduced.length).filter(i -> !reproduced[i]).toArray();
+        if (keep.length == reproduced.length || keep.length < Math.max(1, wanted)) return rows;
+        return Nd4j.pullRows(rows, 1, keep);
     }
 
     private INDArray scaled(INDArray residual, int stage) {

@@ -137,6 +137,11 @@ public class VectorQuantizer extends AbstractQuantizer<QuantizerConfig> {
     }
 
     @Override
+    public int initializationRows() {
+        return settings.init().needsData() ? codebookSize() : 0;
+    }
+
+    @Override
     public void initialize(INDArray z) {
         INDArray fitted = settings.init().fromData(settings.cosine() ? Distances.normalizeRows(z) : z, codebookSize(), seed, settings.kmeansIterations());
         if (fitted != null) codebook.assign(fitted);

@@ -40,6 +40,57 @@ class ResidualQuantizerTest {
         }
     }
 
+    /** Smallest squared distance from {@code v} to a row of {@code rows}, by a plain loop. */
+    private static double nearestRowDistance(float[] v, float[][] rows) {
+        double best = Double.MAX_VALUE;
+        for (float[] r : rows) {
+            double d = 0;
+            for (int j = 0; j < v.length; j++) d += (v[j] - r[j]) * (double) (v[j] - r[j]);
+            best = Math.min(best, d);
+        }
+        return best;
+    }
+
+    @Test
+    void dataInitialisedLaterStagesStartFromResidualsTheEarlierStagesDoNotReproduce() {
+        // 48 rows, 3 stages of 16 codes: stage 1 copies 16 rows, whose residual is then exactly 0. Stage 2 must sample
+        // its 16 codes from the residuals of the 32 other rows, stage 3 from those of the 16 rows neither earlier stage
+        // reproduced (not from 0 - a stage-2 code, what the rows stage 1 reproduced have left by then).
+        for (QuantizerConfig stage : List.<QuantizerConfig>of(VectorQuantizerConfig.of(16, 4).withInit(CodebookInit.DATA),
+                EmaQuantizerConfig.of(16, 4).withInit(CodebookInit.DATA))) {
+            ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(stage, 3).create("q.", 7);
+            assertThat(q.initializationRows()).isEqualTo(48);
+            INDArray z = Nd4j.randn(DataType.FLOAT, 48, 4);
+            q.initialize(z);
+            INDArray residual = z.dup();
+            boolean[] reproduced = new boolean[48];
+            for (int s = 0; s < 3; s++) {
+                Quantizer st = q.stages().get(s);
+                float[][] codes = st.codes(Nd4j.arange(16).castTo(DataType.INT32).reshape(16, 1)).toFloatMatrix();
+                float[][] rows = residual.toFloatMatrix();
+                java.util.List<float[]> live = new java.util.ArrayList<>();
+                for (int i = 0; i < 48; i++) if (!reproduced[i]) live.add(rows[i]);
+                assertThat(live).as("stage %d rows no earlier stage reproduced", s + 1).hasSize(48 - 16 * s);
+                for (float[] c : codes) {
+                    assertThat(nearestRowDistance(c, new float[][]{new float[4]})).as("stage %d code at 0", s + 1).isGreaterThan(1e-6);
+                    assertThat(nearestRowDistance(c, live.toArray(float[][]::new))).as("stage %d code is a live residual", s + 1).isLessThan(1e-10);
+                }
+                residual.subi(st.codes(st.indices(residual)));
+                float[][] left = residual.toFloatMatrix();
+                for (int i = 0; i < 48; i++) reproduced[i] |= nearestRowDistance(left[i], new float[][]{new float[4]}) == 0;
+            }
+        }
+    }
+
+    @Test
+    void unreproducedKeepsAllRowsWhenTooFewAreLeft() {
+        INDArray r = Nd4j.createFromArray(new float[][]{{0, 0}, {1, 2}, {5, 5}, {3, 0}});
+        boolean[] marked = {true, false, true, false};
+        assertThat(ResidualQuantizer.unreproduced(r, marked, 2).toFloatMatrix()).isEqualTo(new float[][]{{1, 2}, {3, 0}});
+        assertThat(ResidualQuantizer.unreproduced(r, marked, 3)).isSameAs(r);
+        assertThat(ResidualQuantizer.unreproduced(r, new boolean[4], 1)).isSameAs(r);
+    }
+
     @Test
     void indicesCodesRoundTripAndPartialDecoding() {
         ResidualQuantizer q = (ResidualQuantizer) new ResidualQuantizerConfig(
