@@ -199,6 +199,7 @@ public final class SinkhornAssignment {
             Nd4j.gemm(to - from == n ? left : left.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), right, rows, false, true, 1.0, 0.0);
             Nd4j.getExecutioner().commit();
             stats.observe(kernel.data().asNioFloat(), (int) from, (int) to);
+            java.lang.ref.Reference.reachabilityFence(kernel);
         }
         Scaled s = iterate(kernel, stats, false);
         return random == null ? s.argmax() : s.draw(random);
@@ -292,6 +293,9 @@ public final class SinkhornAssignment {
             columnDual = new double[k];
             for (int j = 0; j < k; j++) columnDual[j] = Math.log(Math.max(v[j], TINY)) + scale * columnMin[j];
         }
+        // `buffer` views p's native memory without keeping p alive: on the sparse path nothing used p after taking the
+        // view, so the collector could free it while pool threads still read through the view (a SIGSEGV in a suite run)
+        java.lang.ref.Reference.reachabilityFence(p);
         return new Scaled(kernelOf, u, v);
     }
 
