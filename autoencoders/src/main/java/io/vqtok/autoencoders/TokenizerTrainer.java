@@ -351,7 +351,9 @@ public final class TokenizerTrainer implements AutoCloseable {
 
     /**
      * The indices {@code [N·h·w]} or {@code [N·h·w, Q]} that the training graph assigns to a batch with the
-     * current state, without training; they equal the tokenizer's encode after any number of steps.
+     * current state, without training; they equal the tokenizer's encode after any number of steps, except with an
+     * affine EMA codebook ({@code EmaQuantizerConfig.affine}), whose training steps standardise by the batch's own
+     * statistics and inference by their running averages.
      */
     public INDArray graphIndices(INDArray images) {
         checkOpen();

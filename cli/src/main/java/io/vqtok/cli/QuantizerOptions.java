@@ -62,6 +62,11 @@ public final class QuantizerOptions {
             description = "reseed codes whose EMA usage is below T x the uniform share; 0 disables (default: 0.03 for ema/rvq, 0 otherwise)")
     Double deadCodeThreshold;
 
+    @Option(names = "--dead-code-grace", paramLabel = "STEPS", description = "ema (and rvq stages of it): data-initialised codes unused for "
+            + "STEPS steps are dead (their cluster sizes start at the threshold's value STEPS steps of decay earlier); default 0: they start "
+            + "at one assignment each")
+    Integer deadCodeGrace;
+
     @Option(names = "--anchor", paramLabel = "A",
             description = "online clustering anchors: closest | random | probrandom (default random for cvq; with ema, enables online clustering of the EMA codebook)")
     String anchor;
@@ -74,6 +79,10 @@ public final class QuantizerOptions {
 
     @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
     boolean cosine;
+
+    @Option(names = "--affine-codebook", description = "ema (and rvq stages of it): codes in standardised coordinates, mapped to the batch's "
+            + "per-dimension mean and deviation in training and to their running averages otherwise, so the codebook follows the encoder")
+    boolean affine;
 
     @Option(names = "--sinkhorn-eps", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost); 0 chooses per batch: 10 with at least as many vectors as codes, else 100 (default 0)")
     Double sinkhornEps;
@@ -160,6 +169,9 @@ public final class QuantizerOptions {
     private QuantizerConfig single(String n, int k, boolean residualStage) {
         if (cosine && !List.of("vq", "rotation", "cvq", "ema").contains(n))
             throw new IllegalArgumentException("--cosine applies to vq, rotation, cvq and ema, not " + n);
+        if (deadCodeGrace != null && !n.equals("ema"))
+            throw new IllegalArgumentException("--dead-code-grace applies to ema (or rvq stages of it), not " + n);
+        if (affine && !n.equals("ema")) throw new IllegalArgumentException("--affine-codebook applies to ema (or rvq stages of it), not " + n);
         if (anchor != null && !List.of("cvq", "ema").contains(n))
             throw new IllegalArgumentException("--anchor applies to cvq and ema, not " + n);
         if (!n.equals("sinkhorn") && (sinkhornEps != null || sinkhornIters != null || sinkhornWarmStart || sinkhornDraw || sinkhornCodeMap != null))
@@ -174,7 +186,7 @@ public final class QuantizerOptions {
                 EmaQuantizerConfig p = Presets.ema(k, dim);
                 ClusteredCodebookConfig c = anchor == null ? p.clustering() : ClusteredCodebookConfig.of(anchor(ClusteredCodebookConfig.Anchor.RANDOM));
                 return new EmaQuantizerConfig(k, dim, beta == null ? p.beta() : beta, decay == null ? p.decay() : decay, p.eps(), init(p.init()),
-                        kmeansIterations, reseed(p.reseed()), c, cosine);
+                        kmeansIterations, reseed(p.reseed()), c, cosine, affine);
             }
             case "cvq" -> {
                 VectorQuantizerConfig p = (VectorQuantizerConfig) Presets.single(n, k, dim);
@@ -249,7 +261,9 @@ public final class QuantizerOptions {
     }
 
     private ReseedConfig reseed(ReseedConfig dflt) {
-        if (deadCodeThreshold == null) return dflt;
-        return deadCodeThreshold == 0 ? ReseedConfig.OFF : ReseedConfig.threshold(deadCodeThreshold);
+        ReseedConfig r = deadCodeThreshold == null ? dflt : deadCodeThreshold == 0 ? ReseedConfig.OFF : ReseedConfig.threshold(deadCodeThreshold);
+        if (deadCodeGrace == null) return r;
+        if (!r.enabled()) throw new IllegalArgumentException("--dead-code-grace needs dead-code reseeding (a --dead-code-threshold above 0)");
+        return r.withGrace(deadCodeGrace);
     }
 }

@@ -20,10 +20,14 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param clustering       online clustered codebook updates (CVQ-VAE) applied after each EMA update, OFF to disable;
  *                         null reads as OFF
  * @param cosine           cosine-similarity codes: inputs and codes l2-normalised (codes renormalised after each update)
+ * @param affine           codes kept in standardised coordinates and mapped to the inputs' per-dimension mean and
+ *                         deviation: those of the step's batch in training, their running averages otherwise
+ *                         ({@link EmaVectorQuantizer}; Huh et al. 2023's affine re-parameterisation), so that the codebook
+ *                         follows an encoder whose outputs shift and scale between steps; not with {@code cosine}
  */
 public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps,
                                  CodebookInit init, int kmeansIterations, ReseedConfig reseed,
-                                 ClusteredCodebookConfig clustering, boolean cosine) implements QuantizerConfig {
+                                 ClusteredCodebookConfig clustering, boolean cosine, boolean affine) implements QuantizerConfig {
     public EmaQuantizerConfig {
         if (clustering == null) clustering = ClusteredCodebookConfig.OFF;
         require(codebookSize >= 2, "codebook size must be >= 2, got " + codebookSize);
@@ -34,6 +38,13 @@ public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double 
         require(init != null, "codebook init is required");
         require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
         require(reseed != null, "reseed config is required (ReseedConfig.OFF to disable)");
+        require(!(affine && cosine), "an affine codebook cannot also be cosine (unit-length codes have no per-dimension scale)");
+    }
+
+    /** Without the affine re-parameterisation. */
+    public EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps, CodebookInit init,
+                              int kmeansIterations, ReseedConfig reseed, ClusteredCodebookConfig clustering, boolean cosine) {
+        this(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine, false);
     }
 
     /** Euclidean codes, without online clustering. */
@@ -48,32 +59,36 @@ public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double 
     }
 
     public EmaQuantizerConfig withInit(CodebookInit i) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, i, kmeansIterations, reseed, clustering, cosine);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, i, kmeansIterations, reseed, clustering, cosine, affine);
     }
 
     public EmaQuantizerConfig withReseed(ReseedConfig r) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, r, clustering, cosine);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, r, clustering, cosine, affine);
     }
 
     public EmaQuantizerConfig withDecay(double d) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, d, eps, init, kmeansIterations, reseed, clustering, cosine);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, d, eps, init, kmeansIterations, reseed, clustering, cosine, affine);
     }
 
     public EmaQuantizerConfig withCodebookSize(int k) {
-        return new EmaQuantizerConfig(k, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine);
+        return new EmaQuantizerConfig(k, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine, affine);
     }
 
     public EmaQuantizerConfig withClustering(ClusteredCodebookConfig c) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, c, cosine);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, c, cosine, affine);
     }
 
     public EmaQuantizerConfig withCosine(boolean c) {
-        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, c);
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, c, affine);
+    }
+
+    public EmaQuantizerConfig withAffine(boolean a) {
+        return new EmaQuantizerConfig(codebookSize, dim, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine, a);
     }
 
     @Override
     public EmaQuantizerConfig withDim(int d) {
-        return new EmaQuantizerConfig(codebookSize, d, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine);
+        return new EmaQuantizerConfig(codebookSize, d, beta, decay, eps, init, kmeansIterations, reseed, clustering, cosine, affine);
     }
 
     @Override
@@ -84,7 +99,7 @@ public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double 
     @Override
     public String describe() {
         return "ema K=" + codebookSize + " D=" + dim + " beta=" + beta + " decay=" + decay + " init="
-                + init.name().toLowerCase() + (reseed.enabled() ? " reseed<" + reseed.threshold() : "")
-                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "") + (cosine ? " cosine" : "");
+                + init.name().toLowerCase() + (reseed.enabled() ? " reseed<" + reseed.threshold() + (reseed.grace() > 0 ? " grace=" + reseed.grace() : "") : "")
+                + (clustering.enabled() ? " cvq=" + clustering.anchor().name().toLowerCase() : "") + (cosine ? " cosine" : "") + (affine ? " affine" : "");
     }
 }

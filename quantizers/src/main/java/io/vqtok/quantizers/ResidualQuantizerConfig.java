@@ -40,6 +40,8 @@ public record ResidualQuantizerConfig(QuantizerConfig stage, int stages, Dropout
         require(!sharedCodebook || stage instanceof VectorQuantizerConfig || stage instanceof EmaQuantizerConfig
                         || stage instanceof SinkhornConfig,
                 "a codebook shared across residual stages needs vq, rotation, cvq, ema or sinkhorn stages, got " + stage.describe());
+        require(!(sharedCodebook && stage instanceof EmaQuantizerConfig e && e.affine()),
+                "a codebook shared across residual stages cannot be affine (each stage's inputs have their own mean and scale)");
         require(!scaleStages || stage instanceof FsqConfig f && !f.project(),
                 "scaled residual stages need unprojected FSQ stages (FsqConfig.unprojected()), got " + stage.describe());
     }

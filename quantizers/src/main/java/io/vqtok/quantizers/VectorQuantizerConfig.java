@@ -42,6 +42,7 @@ public record VectorQuantizerConfig(int codebookSize, int dim, double beta, Esti
         require(init != null, "codebook init is required");
         require(kmeansIterations >= 0, "k-means iterations must be >= 0, got " + kmeansIterations);
         require(reseed != null, "reseed config is required (ReseedConfig.OFF to disable)");
+        require(reseed.grace() == 0, "a reseed grace applies to EMA codebooks (ema), whose cluster sizes are the usage; got " + reseed.grace());
         if (clustering == null) clustering = ClusteredCodebookConfig.OFF;
     }
 
