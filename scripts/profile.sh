@@ -14,9 +14,11 @@
 #                                                               by file against windows packed across files (e.g. 8,32)
 #   scripts/profile.sh TrainMemory model.vqt [steps] [every]     the speech preset trained step by step: resident memory,
 #                                                               graph cache bytes, heap in use, step time
+#   scripts/profile.sh EarlyDrift steps [beta] [decay]          the speech preset's first steps after data init: encoder
+#                                                               output norm, spread and per-step shift, codes used per stage
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | EncodeBatch | TrainMemory}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof
