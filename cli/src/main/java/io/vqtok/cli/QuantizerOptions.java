@@ -80,10 +80,6 @@ public final class QuantizerOptions {
     @Option(names = "--cosine", description = "cosine-similarity codes: l2-normalised inputs and codes (vq, rotation, cvq, ema)")
     boolean cosine;
 
-    @Option(names = "--affine-codebook", description = "ema (and rvq stages of it): codes in standardised coordinates, mapped to the batch's "
-            + "per-dimension mean and deviation in training and to their running averages otherwise, so the codebook follows the encoder")
-    boolean affine;
-
     @Option(names = "--sinkhorn-eps", paramLabel = "E", description = "sinkhorn: epsilon of exp(-eps*cost); 0 chooses per batch: 10 with at least as many vectors as codes, else 100 (default 0)")
     Double sinkhornEps;
 
@@ -171,7 +167,6 @@ public final class QuantizerOptions {
             throw new IllegalArgumentException("--cosine applies to vq, rotation, cvq and ema, not " + n);
         if (deadCodeGrace != null && !n.equals("ema"))
             throw new IllegalArgumentException("--dead-code-grace applies to ema (or rvq stages of it), not " + n);
-        if (affine && !n.equals("ema")) throw new IllegalArgumentException("--affine-codebook applies to ema (or rvq stages of it), not " + n);
         if (anchor != null && !List.of("cvq", "ema").contains(n))
             throw new IllegalArgumentException("--anchor applies to cvq and ema, not " + n);
         if (!n.equals("sinkhorn") && (sinkhornEps != null || sinkhornIters != null || sinkhornWarmStart || sinkhornDraw || sinkhornCodeMap != null))
@@ -186,7 +181,7 @@ public final class QuantizerOptions {
                 EmaQuantizerConfig p = Presets.ema(k, dim);
                 ClusteredCodebookConfig c = anchor == null ? p.clustering() : ClusteredCodebookConfig.of(anchor(ClusteredCodebookConfig.Anchor.RANDOM));
                 return new EmaQuantizerConfig(k, dim, beta == null ? p.beta() : beta, decay == null ? p.decay() : decay, p.eps(), init(p.init()),
-                        kmeansIterations, reseed(p.reseed()), c, cosine, affine);
+                        kmeansIterations, reseed(p.reseed()), c, cosine);
             }
             case "cvq" -> {
                 VectorQuantizerConfig p = (VectorQuantizerConfig) Presets.single(n, k, dim);

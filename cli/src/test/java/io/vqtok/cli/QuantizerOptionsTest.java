@@ -62,9 +62,9 @@ class QuantizerOptionsTest {
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--cosine")).cosine()).isTrue();
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--anchor", "random")).clustering().enabled()).isTrue();
         assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema")).clustering().enabled()).isFalse();
-        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--affine-codebook")).affine()).isTrue();
-        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema")).affine()).isFalse();
-        assertThat(((EmaQuantizerConfig) ((ResidualQuantizerConfig) parse("--quantizer", "rvq", "--affine-codebook")).stage()).affine()).isTrue();
+        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema", "--dead-code-threshold", "0.3", "--dead-code-grace", "10")).reseed().grace()).isEqualTo(10);
+        assertThat(((EmaQuantizerConfig) ((ResidualQuantizerConfig) parse("--quantizer", "rvq", "--dead-code-grace", "10")).stage()).reseed().grace()).isEqualTo(10);
+        assertThat(((EmaQuantizerConfig) parse("--quantizer", "ema")).reseed().grace()).isZero();
         assertThat(((VectorQuantizerConfig) parse("--quantizer", "cvq")).clustering().enabled()).isTrue();
         // random anchors are the default: closest anchors pile dead codes onto the same batch vectors at large K
         assertThat(((VectorQuantizerConfig) parse("--quantizer", "cvq")).clustering().anchor())
@@ -84,9 +84,9 @@ class QuantizerOptionsTest {
     void optionsThatDoNotApplyAreRejectedBeforeTraining() {
         assertThatThrownBy(() -> parse("--quantizer", "fsq", "--cosine")).hasMessageContaining("--cosine applies to");
         assertThatThrownBy(() -> parse("--quantizer", "vq", "--anchor", "closest")).hasMessageContaining("--anchor applies to");
-        assertThatThrownBy(() -> parse("--quantizer", "cvq", "--affine-codebook")).hasMessageContaining("--affine-codebook applies to ema");
-        assertThatThrownBy(() -> parse("--quantizer", "ema", "--affine-codebook", "--cosine")).hasMessageContaining("cannot also be cosine");
-        assertThatThrownBy(() -> parse("--quantizer", "rvq", "--affine-codebook", "--shared-codebook")).hasMessageContaining("cannot be affine");
+        assertThatThrownBy(() -> parse("--quantizer", "cvq", "--dead-code-grace", "5")).hasMessageContaining("--dead-code-grace applies to ema");
+        assertThatThrownBy(() -> parse("--quantizer", "ema", "--dead-code-threshold", "0", "--dead-code-grace", "5")).hasMessageContaining("needs dead-code reseeding");
+        assertThatThrownBy(() -> parse("--quantizer", "ema", "--dead-code-grace", "-1")).hasMessageContaining("grace");
         assertThatThrownBy(() -> parse("--quantizer", "cvq", "--anchor", "sideways")).hasMessageContaining("unknown --anchor");
         assertThatThrownBy(() -> parse("--quantizer", "rvq", "--stage-quantizer", "simvq", "--shared-codebook"))
                 .hasMessageContaining("shared across residual stages");

@@ -23,7 +23,9 @@ import static io.vqtok.quantizers.QuantizerConfig.require;
  * @param affine           codes kept in standardised coordinates and mapped to the inputs' per-dimension mean and
  *                         deviation: those of the step's batch in training, their running averages otherwise
  *                         ({@link EmaVectorQuantizer}; Huh et al. 2023's affine re-parameterisation), so that the codebook
- *                         follows an encoder whose outputs shift and scale between steps; not with {@code cosine}
+ *                         follows an encoder whose outputs shift and scale between steps; not with {@code cosine}.
+ *                         Experimental, not offered by the CLI: the running averages lag an encoder that still moves, and
+ *                         a 150-step speech model assigned its validation frames to 0.6% of the codes (BENCHMARKS.md)
  */
 public record EmaQuantizerConfig(int codebookSize, int dim, double beta, double decay, double eps,
                                  CodebookInit init, int kmeansIterations, ReseedConfig reseed,
