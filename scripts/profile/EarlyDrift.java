@@ -45,9 +45,7 @@ public class EarlyDrift {
             double count = e.reseed().threshold() * share / Math.pow(e.decay(), grace);
             System.out.printf("initial cluster size %.4g (grace %d steps, uniform share %.4g)%n", count, grace, share);
             for (Quantizer stage : rq.stages()) {
-                EmaVectorQuantizer ev = (EmaVectorQuantizer) stage;
-                ev.ema().clusterSize().assign(count);
-                ev.ema().embedSum().assign(ev.ema().codebook().mul(count));
+                ((EmaVectorQuantizer) stage).ema().countEachCodeAs(count);
             }
         }
         System.out.println("step |mean| spread shift  stage:codes_used/residual_rms  (" + (simvq ? "simvq" : e.affine() ? "affine ema" : "ema") + " stages, beta " + beta + ", decay " + decay + ", initialised before steps 1.." + Math.max(1, reinit) + ")");

@@ -74,6 +74,15 @@ public final class EmaCodebookState {
     }
 
     /**
+     * Restarts the statistics where the codes are: as if every code had been assigned {@code count} vectors equal to
+     * it (cluster sizes {@code count}, sums {@code count} times the code), so the codes do not move.
+     */
+    public void countEachCodeAs(double count) {
+        clusterSize.assign(count);
+        embedSum.assign(codebook.mul(count));
+    }
+
+    /**
      * Moves code {@code k} to {@code vector} and resets its statistics as if it had been assigned
      * {@code count} vectors equal to it, so the next EMA step keeps it there.
      */

@@ -30,8 +30,8 @@ import java.util.Map;
  * an affine re-parameterisation of the codebook against the shift of the encoder's outputs) the EMA statistics hold
  * codes ĉ in standardised coordinates and the codes used are σ ⊙ ĉ + μ, with μ, σ {@code [D]} the per-dimension mean
  * and standard deviation of the inputs; the nearest code is searched in standardised coordinates, (z − μ) / σ against
- * ĉ. A training step uses its own batch's μ_B, σ_B (in {@link #prepare}) and updates ĉ with (z − μ_B) / σ_B; inference ({@link #indices}, {@link #codes}) uses running averages of μ_B and σ_B²
- * (momentum {@link #AFFINE_MOMENTUM}). An encoder whose outputs move by more than their spread from one step to the
+ * ĉ. A training step uses its own batch's μ_B, σ_B (in {@link #prepare}) and updates ĉ with (z − μ_B) / σ_B;
+ * inference ({@link #indices}, {@link #codes}) uses running averages of μ_B and σ_B² (momentum {@link #AFFINE_MOMENTUM}). An encoder whose outputs move by more than their spread from one step to the
  * next (the speech preset's first hundred steps) then keeps its codes, since the codebook moves with the batch. Not for
  * several applications in one step (a shared residual codebook).
  */
@@ -160,8 +160,7 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         INDArray fitted = config.init().fromData(config.cosine() ? Distances.normalizeRows(x) : x, codebookSize(), seed, config.kmeansIterations());
         if (fitted != null) {
             ema.codebook().assign(config.cosine() ? Distances.normalizeRows(fitted) : fitted);
-            ema.embedSum().assign(ema.codebook());
-            ema.clusterSize().assign(1.0);
+            ema.countEachCodeAs(1.0);
             freshFromData = config.reseed().enabled() && config.reseed().grace() > 0;
         }
         if (config.affine()) refreshInferenceCodebook();
@@ -181,8 +180,7 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         if (freshFromData) {
             // the first batch tells the share N/K: start every code where it is dead after `grace` unused steps
             double count = config.reseed().threshold() * indices.length / codebookSize() / Math.pow(config.decay(), config.reseed().grace());
-            ema.clusterSize().assign(count);
-            ema.embedSum().assign(ema.codebook().mul(count));
+            ema.countEachCodeAs(count);
             freshFromData = false;
         }
         ema.update(Assignments.of(z, indices, codebookSize()));
