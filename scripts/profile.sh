@@ -6,6 +6,8 @@
 #   scripts/profile.sh TrainStep image 512 vq 20 /tmp/t.json    the same, then an op trace of 20 more steps
 #   scripts/profile.sh TrainStep speech 3 /tmp/a.json           the speech preset's step, then an op trace of 3 more
 #   scripts/profile.sh Layers rewrites | formats | activations  single layers: conv rewrites, NCHW/NHWC, ReLU forms
+#   scripts/profile.sh AudioLayers [windows] [reps] [nhwc]     the speech encoder's conv shapes, forward, in two layouts;
+#                                                               ELU, ReLU, exp, tanh on one activation
 #   scripts/profile.sh Sinkhorn model.vqt [reps]                a sinkhorn model's assignment of one batch: dense kernel,
 #                                                               sparse kernel, automatic choice, nearest-code search
 #   scripts/profile.sh Encode model.vqt [passes] [trace.json]   an audio model over the speech test split: x real time of
@@ -18,7 +20,7 @@
 #                                                               output norm, spread and per-step shift, codes used per stage
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof

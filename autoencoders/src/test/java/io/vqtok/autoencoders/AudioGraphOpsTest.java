@@ -57,14 +57,16 @@ class AudioGraphOpsTest {
                 } finally {
                     Nd4j.getEnvironment().allowHelpers(helpers);
                 }
-                SameDiff sd = SameDiff.create();
-                SDVariable xv = sd.var("x", x.dup());
-                Map<String, INDArray> copy = new LinkedHashMap<>();
-                params.forEach((name, v) -> copy.put(name, v.dup()));
-                SDVariable y = Convs.dilatedConv(sd, copy, "k", xv, k, d);
-                Map<String, INDArray> got = valueAndGradients(sd, y, n);
+                // the same data laid out as [N, 1, T, C]
+                SameDiff sn = SameDiff.create();
+                SDVariable xn = sn.var("x", x.permute(0, 2, 3, 1).dup());
+                Map<String, INDArray> copyN = new LinkedHashMap<>();
+                params.forEach((name, v) -> copyN.put(name, v.dup()));
+                SDVariable yn = Convs.dilatedConv(sn, copyN, "k", xn, k, d);
+                Map<String, INDArray> gotN = valueAndGradients(sn, sn.permute(yn, 0, 3, 1, 2), n);
+                gotN.put("x", gotN.get("x").permute(0, 3, 1, 2));
                 for (String name : List.of("y", "x", "k.w", "k.b")) {
-                    INDArray a = reference.get(name), b = got.get(name);
+                    INDArray a = reference.get(name), b = gotN.get(name);
                     assertThat(b.shape()).as("d=%d T=%d %s", d, t, name).containsExactly(a.shape());
                     double err = a.sub(b).norm2Number().doubleValue() / Math.max(1e-12, a.norm2Number().doubleValue());
                     assertThat(err).as("d=%d T=%d %s relative error", d, t, name).isLessThan(1e-5);
@@ -242,5 +244,149 @@ class AudioGraphOpsTest {
         // the gradient points away from silence: a step against it lowers |y|
         assertThat(graph[1].getDouble(0, 0)).isPositive();
         assertThat(graph[1].getDouble(0, 1)).isNegative();
+    }
+
+    // ---- the whole encoder/decoder against plain loops in doubles ----
+
+    /** x [C][T], weights {@code [1, k, in, out]}: y[o][t] = b[o] + Σ_j Σ_c x[c][t·s + j·d − p] · w[0][j][c][o]. */
+    private static double[][] convLoop(double[][] x, INDArray w, INDArray b, int s, int p, int d) {
+        int k = (int) w.size(1), in = (int) w.size(2), out = (int) w.size(3), t = x[0].length;
+        int len = (t + 2 * p - d * (k - 1) - 1) / s + 1;
+        double[][] y = new double[out][len];
+        for (int o = 0; o < out; o++)
+            for (int u = 0; u < len; u++) {
+                double acc = b.getDouble(o);
+                for (int j = 0; j < k; j++) {
+                    int src = u * s + j * d - p;
+                    if (src < 0 || src >= t) continue;
+                    for (int c = 0; c < in; c++) acc += x[c][src] * w.getDouble(0, j, c, o);
+                }
+                y[o][u] = acc;
+            }
+        return y;
+    }
+
+    /** Transposed conv, weights {@code [1, k, out, in]}: y[o][i·s + j − p] += x[c][i] · w[0][j][o][c], length (T − 1)·s + k − 2p. */
+    private static double[][] deconvLoop(double[][] x, INDArray w, INDArray b, int s, int p) {
+        int k = (int) w.size(1), out = (int) w.size(2), in = (int) w.size(3), t = x[0].length;
+        int len = (t - 1) * s + k - 2 * p;
+        double[][] y = new double[out][len];
+        for (int o = 0; o < out; o++) java.util.Arrays.fill(y[o], b.getDouble(o));
+        for (int c = 0; c < in; c++)
+            for (int i = 0; i < t; i++)
+                for (int j = 0; j < k; j++) {
+                    int dst = i * s + j - p;
+                    if (dst < 0 || dst >= len) continue;
+                    for (int o = 0; o < out; o++) y[o][dst] += x[c][i] * w.getDouble(0, j, o, c);
+                }
+        return y;
+    }
+
+    private static double[][] actLoop(double[][] x, Map<String, INDArray> p, String conv, AudioAutoencoderConfig.Activation a) {
+        double[][] y = new double[x.length][x[0].length];
+        for (int c = 0; c < x.length; c++)
+            for (int t = 0; t < x[0].length; t++) {
+                double v = x[c][t];
+                if (a == AudioAutoencoderConfig.Activation.ELU) y[c][t] = v > 0 ? v : Math.expm1(v);
+                else {
+                    double al = p.get(conv + ".snake").getDouble(0, c, 0, 0), sn = Math.sin(al * v);
+                    y[c][t] = v + sn * sn / (al + 1e-9);
+                }
+            }
+        return y;
+    }
+
+    private static double[][] residualLoop(double[][] x, Map<String, INDArray> p, String name, int d, AudioAutoencoderConfig.Activation a) {
+        double[][] h = convLoop(actLoop(x, p, name + ".conv7", a), p.get(name + ".conv7.w"), p.get(name + ".conv7.b"), 1, 3 * d, d);
+        h = convLoop(actLoop(h, p, name + ".conv1", a), p.get(name + ".conv1.w"), p.get(name + ".conv1.b"), 1, 0, 1);
+        for (int c = 0; c < h.length; c++) for (int t = 0; t < h[0].length; t++) h[c][t] += x[c][t];
+        return h;
+    }
+
+    /** The encoder of {@link AudioAutoencoderConfig}'s javadoc, one waveform, by loops. */
+    private static double[][] encodeLoop(AudioAutoencoderConfig c, Map<String, INDArray> p, double[] wave) {
+        double[][] h = convLoop(new double[][]{wave}, p.get("enc.in.w"), p.get("enc.in.b"), 1, 3, 1);
+        int[] strides = c.strides();
+        for (int i = 0; i < strides.length; i++) {
+            for (int j = 0; j < c.encoderResidualUnits(); j++) h = residualLoop(h, p, "enc.s" + i + ".res" + j, AudioAutoencoderConfig.dilation(j), c.activation());
+            int k = AudioAutoencoderConfig.kernel(strides[i]);
+            String down = "enc.s" + i + ".down";
+            h = convLoop(actLoop(h, p, down, c.activation()), p.get(down + ".w"), p.get(down + ".b"), strides[i], (k - strides[i]) / 2, 1);
+        }
+        return convLoop(actLoop(h, p, "enc.out", c.activation()), p.get("enc.out.w"), p.get("enc.out.b"), 1, 1, 1);
+    }
+
+    /** The decoder, one latent sequence [D][F], by loops. */
+    private static double[] decodeLoop(AudioAutoencoderConfig c, Map<String, INDArray> p, double[][] z) {
+        double[][] h = convLoop(z, p.get("dec.in.w"), p.get("dec.in.b"), 1, 3, 1);
+        int[] strides = c.strides();
+        for (int i = strides.length - 1; i >= 0; i--) {
+            int k = AudioAutoencoderConfig.kernel(strides[i]);
+            String up = "dec.s" + i + ".up";
+            h = deconvLoop(actLoop(h, p, up, c.activation()), p.get(up + ".w"), p.get(up + ".b"), strides[i], (k - strides[i]) / 2);
+            for (int j = 0; j < c.residualUnits(); j++) h = residualLoop(h, p, "dec.s" + i + ".res" + j, AudioAutoencoderConfig.dilation(j), c.activation());
+        }
+        return convLoop(actLoop(h, p, "dec.out", c.activation()), p.get("dec.out.w"), p.get("dec.out.b"), 1, 3, 1)[0];
+    }
+
+    @Test
+    void encoderAndDecoderGraphsEqualTheArchitectureComputedByPlainLoopsWithTheirGradients() {
+        for (AudioAutoencoderConfig.Activation act : AudioAutoencoderConfig.Activation.values()) {
+            // strides 2 and 3 (even and odd kernels), three decoder units (dilations 1, 3, 9), two encoder units
+            AudioAutoencoderConfig c = new AudioAutoencoderConfig(8000, 60, 2, new int[]{2, 3}, 3, 3, act, 2);
+            AudioAutoencoder ae = c.create(11);
+            Map<String, INDArray> p = ae.parameters();
+            if (act == AudioAutoencoderConfig.Activation.SNAKE)   // α away from its initial 1, different per channel
+                p.forEach((name, v) -> { if (name.endsWith(".snake")) v.assign(Nd4j.linspace(0.6, 1.7, v.length(), DataType.FLOAT).reshape(v.shape())); });
+            int n = 2, t = 66;   // 11 frames of hop 6
+            SplittableRandom r = new SplittableRandom(5);
+            float[] wave = new float[n * t];
+            for (int i = 0; i < wave.length; i++) wave[i] = (float) (1.6 * (r.nextDouble() - 0.5));
+            INDArray x = Nd4j.createFromArray(wave).reshape(n, 1, 1, t);
+            SameDiff sd = SameDiff.create();
+            SDVariable xv = sd.var("x", x.dup());
+            SDVariable z = ae.encode(sd, xv);
+            SDVariable y = ae.decode(sd, z);
+            INDArray zg = z.eval(), yg = y.eval();
+            assertThat(zg.shape()).containsExactly(n, 3, 1, t / 6);
+            assertThat(yg.shape()).containsExactly(n, 1, 1, t);
+            double[][] waves = new double[n][t];
+            for (int i = 0; i < n; i++) for (int u = 0; u < t; u++) waves[i][u] = x.getDouble(i, 0, 0, u);
+            for (int i = 0; i < n; i++) {
+                double[][] zl = encodeLoop(c, p, waves[i]);
+                for (int d = 0; d < 3; d++)
+                    for (int f = 0; f < t / 6; f++)
+                        assertThat(zg.getDouble(i, d, 0, f)).as("%s z[%d, %d, %d]", act, i, d, f).isCloseTo(zl[d][f], within(1e-5 + 1e-4 * Math.abs(zl[d][f])));
+                double[] yl = decodeLoop(c, p, zl);
+                for (int u = 0; u < t; u++)
+                    assertThat(yg.getDouble(i, 0, 0, u)).as("%s y[%d, %d]", act, i, u).isCloseTo(yl[u], within(1e-5 + 1e-4 * Math.abs(yl[u])));
+            }
+            // gradients of Σ (y − 0.1)² for entries of weights on every kind of layer, against central differences of the loops
+            sd.setLossVariables(y.sub(0.1).mul(y.sub(0.1)).sum("loss"));
+            List<String> names = new java.util.ArrayList<>(List.of("enc.in.w", "enc.s0.res1.conv7.w", "enc.s1.down.w", "dec.s1.up.w", "dec.s0.res2.conv7.w", "dec.out.b"));
+            if (act == AudioAutoencoderConfig.Activation.SNAKE) names.add("enc.s1.res0.conv1.snake");
+            Map<String, INDArray> g = sd.calculateGradients(null, names.toArray(String[]::new));
+            for (String name : names) {
+                INDArray v = p.get(name);
+                for (long e : new long[]{0, v.length() / 2, v.length() - 1}) {
+                    float keep = v.getFloat(e);
+                    double h = 1e-3, up, down;
+                    v.putScalar(e, keep + h);
+                    up = lossLoop(c, p, waves);
+                    v.putScalar(e, keep - h);
+                    down = lossLoop(c, p, waves);
+                    v.putScalar(e, keep);
+                    double numeric = (up - down) / (2 * h), analytic = g.get(name).getDouble(e);
+                    assertThat(analytic).as("%s d loss / d %s[%d]", act, name, e).isCloseTo(numeric, within(2e-3 + 2e-3 * Math.abs(numeric)));
+                }
+            }
+        }
+    }
+
+    private static double lossLoop(AudioAutoencoderConfig c, Map<String, INDArray> p, double[][] waves) {
+        double loss = 0;
+        for (double[] w : waves)
+            for (double v : decodeLoop(c, p, encodeLoop(c, p, w))) loss += (v - 0.1) * (v - 0.1);
+        return loss;
     }
 }
