@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Convolution parameters and ops shared by the encoders/decoders: NCHW data, conv weights {@code [kH, kW, in, out]},
- * transposed-conv weights {@code [kH, kW, out, in]}, all drawn from U(±1/√fan_in) as PyTorch's default.
+ * Convolution parameters and ops shared by the encoders/decoders: NCHW data (the image model) or NHWC (the audio
+ * model; {@link #dilatedConv} takes NHWC only), conv weights {@code [kH, kW, in, out]}, transposed-conv weights
+ * {@code [kH, kW, out, in]} in either layout, all drawn from U(±1/√fan_in) as PyTorch's default.
  */
 final class Convs {
     private Convs() {

@@ -58,15 +58,15 @@ class AudioGraphOpsTest {
                     Nd4j.getEnvironment().allowHelpers(helpers);
                 }
                 // the same data laid out as [N, 1, T, C]
-                SameDiff sn = SameDiff.create();
-                SDVariable xn = sn.var("x", x.permute(0, 2, 3, 1).dup());
-                Map<String, INDArray> copyN = new LinkedHashMap<>();
-                params.forEach((name, v) -> copyN.put(name, v.dup()));
-                SDVariable yn = Convs.dilatedConv(sn, copyN, "k", xn, k, d);
-                Map<String, INDArray> gotN = valueAndGradients(sn, sn.permute(yn, 0, 3, 1, 2), n);
-                gotN.put("x", gotN.get("x").permute(0, 3, 1, 2));
+                SameDiff sd = SameDiff.create();
+                SDVariable xv = sd.var("x", x.permute(0, 2, 3, 1).dup());
+                Map<String, INDArray> copy = new LinkedHashMap<>();
+                params.forEach((name, v) -> copy.put(name, v.dup()));
+                SDVariable y = Convs.dilatedConv(sd, copy, "k", xv, k, d);
+                Map<String, INDArray> got = valueAndGradients(sd, sd.permute(y, 0, 3, 1, 2), n);
+                got.put("x", got.get("x").permute(0, 3, 1, 2));
                 for (String name : List.of("y", "x", "k.w", "k.b")) {
-                    INDArray a = reference.get(name), b = gotN.get(name);
+                    INDArray a = reference.get(name), b = got.get(name);
                     assertThat(b.shape()).as("d=%d T=%d %s", d, t, name).containsExactly(a.shape());
                     double err = a.sub(b).norm2Number().doubleValue() / Math.max(1e-12, a.norm2Number().doubleValue());
                     assertThat(err).as("d=%d T=%d %s relative error", d, t, name).isLessThan(1e-5);
