@@ -18,9 +18,13 @@
 #                                                               graph cache bytes, heap in use, step time
 #   scripts/profile.sh EarlyDrift steps [beta] [decay]          the speech preset's first steps after data init: encoder
 #                                                               output norm, spread and per-step shift, codes used per stage
+#   [FRESH=0] scripts/profile.sh StepDrift CKPT [steps] [rounds] [trace]   a speech checkpoint's training step against a fresh
+#                                                               model's on the same batches; subnormal floats in its arrays
+#   scripts/profile.sh EluOrder MODEL.vqt [fresh]               ND4J's ELU (and LeakyReLU, elu_bp, lrelu_bp) timed on a model's
+#                                                               own activations, NHWC and NCHW
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift | StepDrift | EluOrder}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof
