@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     QuantizerOptions quantizer;
 
-    @Option(names = "--steps", description = "optimizer steps (default: 1000 for images, 2500 for audio)")
+    @Option(names = "--steps", description = "optimizer steps (default: 1000 for images, 2800 for audio)")
     Integer steps;
 
     @Option(names = "--batch", description = "images or audio segments per step (default: 128 images, 16 segments)")
