@@ -3,7 +3,7 @@
 #   scripts/bench.sh quantizers [steps]     every quantizer with its defaults on Fashion-MNIST (vqtok bench quantizers)
 #   scripts/bench.sh sweep [steps]          plain VQ vs anti-collapse quantizers at K = 512, 2048, 8192 (1000 steps)
 #   scripts/bench.sh audio [steps]          8 x 1024 residual VQ speech codec at 16 kHz on data/speech (made if missing),
-#                                           2800 steps, then scored with the classical codecs (bench codecs --model)
+#                                           the preset's 2800 steps, then scored with the classical codecs (bench codecs --model)
 #   scripts/bench.sh scale [steps]          search vs FAISS, ema training/encoding vs the PyTorch reference at K=512..65536
 #                                           (scripts/bench-scale.py; table into BENCHMARKS.md)
 #   scripts/bench.sh memory [steps]         resident memory of a 4-stage rvq and a K=8192 ema training (3000 steps):
@@ -57,8 +57,11 @@ audio)
   # stride, multi-scale mel + waveform L1 losses, lr 1e-3 with a 200-step warm-up and a cosine; then the codec table with
   # the model's rows at every number of stages
   # (--resume: a killed benchmark continues from its checkpoint)
+  # (no --steps unless given: the library's preset, TrainConfig.speechCodec, decides the length)
+  steps=()
+  [[ -n ${2:-} ]] && steps=(--steps "$2")
   VQTOK_SKIP_BUILD=1 ./vqtok train --data speech --quantizer rvq --stages 8 --codebook-size 1024 --quantizer-dropout 0.5 \
-    --dropout-per-sample --dead-code-threshold 0.3 --steps "${2:-2800}" --out "$out/speech.vqt" --resume --json | tee "$out/audio.jsonl"
+    --dropout-per-sample --dead-code-threshold 0.3 "${steps[@]}" --out "$out/speech.vqt" --resume --json | tee "$out/audio.jsonl"
   VQTOK_SKIP_BUILD=1 ./vqtok bench codecs --data speech --split test --model "$out/speech.vqt" --out "$out/codecs"
   ;;
 sinkhorn)
