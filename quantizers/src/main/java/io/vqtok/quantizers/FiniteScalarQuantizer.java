@@ -74,7 +74,7 @@ public final class FiniteScalarQuantizer extends AbstractQuantizer<FsqConfig> {
         SDVariable h = projectIn == null ? z : projectIn.apply(sd, z);
         SDVariable bounded = sd.math().tanh(h.add(sd.constant(shift))).mul(sd.constant(halfLevel)).sub(sd.constant(offset));
         SDVariable rounded = GraphOps.stopGradient(sd, sd.math().round(bounded));
-        SDVariable zq = bounded.add(GraphOps.stopGradient(sd, rounded.sub(bounded)));
+        SDVariable zq = GraphOps.straightThrough(sd, bounded, rounded);
         SDVariable codes = zq.div(sd.constant(halfWidth));
         SDVariable out = projectOut == null ? codes : projectOut.apply(sd, codes);
         SDVariable idx = GraphOps.asIndex(rounded.add(sd.constant(halfWidth)).mul(sd.constant(basis)).sum(1))

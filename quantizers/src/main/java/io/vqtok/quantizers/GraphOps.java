@@ -66,9 +66,13 @@ public final class GraphOps {
         return sd.gather(codebookValues, indices, 0);
     }
 
-    /** z + sg(q − z): forward value q, gradient passed to z unchanged. */
+    /**
+     * Straight-through estimator sg(q) + (z − sg(z)): forward value exactly q (z − z is exactly 0 in floating point,
+     * where the usual z + sg(q − z) is q only up to rounding), gradient passed to z unchanged and none to q. The exact
+     * forward value lets a residual quantizer's graph subtract the same codes as its eager path.
+     */
     public static SDVariable straightThrough(SameDiff sd, SDVariable z, SDVariable q) {
-        return z.add(stopGradient(sd, q.sub(z)));
+        return stopGradient(sd, q).add(z.sub(stopGradient(sd, z)));
     }
 
     /**

@@ -51,7 +51,7 @@ public final class LookupFreeQuantizer extends AbstractQuantizer<LfqConfig> {
         SDVariable h = projectIn.apply(sd, z);
         SDVariable positive = GraphOps.stopGradient(sd, sd.gt(h, sd.constant(0f)).castTo(h.dataType()));
         SDVariable q = positive.mul(2.0).sub(1.0);                                  // sign, with sign(0) = −1
-        SDVariable quant = h.add(GraphOps.stopGradient(sd, q.sub(h)));
+        SDVariable quant = GraphOps.straightThrough(sd, h, q);
         SDVariable out = projectOut.apply(sd, quant);
         SDVariable idx = GraphOps.asIndex(positive.mul(sd.constant(powers)).sum(1)).rename(prefix + "indices");
 

@@ -84,8 +84,11 @@ class ResidualOptionsTest {
         Quantizer q = c.create("q.", 3);
         assertThat(q.indexChannels()).isEqualTo(4);
         assertThat(q.parameters()).containsOnlyKeys("q.proj_in.w", "q.proj_in.b", "q.proj_out.w", "q.proj_out.b");
-        INDArray z = Nd4j.randn(DataType.FLOAT, 64, 16);
-        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.randn(DataType.FLOAT, 64, 16));
+        // many rows, compared exactly: later stages see the residual scaled by up to 7^3, so the graph's stage outputs
+        // must be exactly the eager path's codes (GraphOps.straightThrough), or a value near a level boundary can round
+        // the other way (seen once in 64 rows with the inexact z + sg(q − z))
+        INDArray z = Nd4j.randn(DataType.FLOAT, 4096, 16);
+        GraphTestSupport.Result r = GraphTestSupport.run(q, z, Nd4j.randn(DataType.FLOAT, 4096, 16));
         INDArray idx = q.indices(z);
         assertThat(r.indices().castTo(DataType.INT32)).isEqualTo(idx);
         assertThat(r.quantized().equalsWithEps(q.codes(idx), 1e-4)).isTrue();
