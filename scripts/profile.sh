@@ -24,7 +24,7 @@
 #                                                               own activations, NHWC and NCHW
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | SearchAB | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift | StepDrift | EluOrder}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift | StepDrift | EluOrder}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof

@@ -1,7 +1,6 @@
 package io.vqtok.autoencoders;
 
 import io.vqtok.codebook.CodebookUsage;
-import io.vqtok.quantizers.GraphOps;
 import io.vqtok.quantizers.GraphQuantization;
 import io.vqtok.quantizers.Quantizer;
 import io.vqtok.quantizers.StepContext;
@@ -39,11 +38,6 @@ import java.util.function.Supplier;
  * compute the assignment of the encoder outputs ({@link Quantizer#prepare}, a chunked search with no N×K matrix), then
  * runs one SameDiff execution, fed that assignment, that returns the loss terms and the indices together with all
  * gradients; a non-finite loss stops training before any parameter changes ({@link NonFiniteLossException}).
- * Where a batch's rows times the codes stay within {@link GraphOps#GRAPH_SEARCH_MAX_SCORES} (the speech preset's 400
- * rows × 1024 codes a stage), EMA codebooks instead search inside the graph
- * ({@link GraphOps#planSearchInGraph}), which saves that second encoder pass; the step fetches each searched
- * application's input rows and codes for the state update. The system property {@value #GRAPH_SEARCH_PROPERTY}{@code =false}
- * turns this off (every application then fed, as at larger K).
  */
 public final class TokenizerTrainer implements AutoCloseable {
     /** Called after every step; may save checkpoints or print progress. */
@@ -55,10 +49,6 @@ public final class TokenizerTrainer implements AutoCloseable {
     private final TrainConfig config;
     private final SameDiff sd;
     private final GraphQuantization graphQuantization;
-    /** The applications that search their codes inside the graph (then nothing is prepared outside it). */
-    private final List<GraphOps.GraphSearch> graphSearches;
-    /** System property that, set to {@code false}, keeps every assignment outside the graph. */
-    public static final String GRAPH_SEARCH_PROPERTY = "vqtok.graphSearch";
     private final List<String> outputs = new ArrayList<>();
     private final Map<String, String> termNames = new LinkedHashMap<>();
     private final Map<String, INDArray> params;
@@ -80,13 +70,7 @@ public final class TokenizerTrainer implements AutoCloseable {
         sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, a.channels(), a.height(), a.width());
         SDVariable z = tokenizer.autoencoder().encode(sd, x);
-        boolean searchInGraph = !"false".equalsIgnoreCase(System.getProperty(GRAPH_SEARCH_PROPERTY, "true"));
-        GraphOps.planSearchInGraph(sd, searchInGraph ? (long) config.batchSize() * a.latentHeight() * a.latentWidth() : 0);
         graphQuantization = tokenizer.quantizer().quantizeNchw(sd, z, a.latentHeight(), a.latentWidth());
-        graphSearches = GraphOps.graphSearches(sd);
-        if (!graphSearches.isEmpty() && GraphOps.fedAssignments(sd) > 0)
-            throw new IllegalStateException("quantizer " + tokenizer.quantizer().prefix() + " both searches inside the training graph and is fed "
-                    + "assignments from outside it");
         SDVariable xhat = tokenizer.autoencoder().decode(sd, graphQuantization.quantized());
         SDVariable diff = xhat.sub(x);
         SDVariable recon = diff.mul(diff).mean("loss.reconstruction");
@@ -103,10 +87,6 @@ public final class TokenizerTrainer implements AutoCloseable {
         outputs.add("loss.reconstruction");
         outputs.addAll(termNames.values());
         outputs.add(graphQuantization.indices().name());
-        for (GraphOps.GraphSearch g : graphSearches) {
-            outputs.add(g.input());
-            outputs.add(g.indices());
-        }
 
         params = tokenizer.trainableParameters();
         for (Map.Entry<String, INDArray> p : params.entrySet()) {
@@ -227,7 +207,7 @@ public final class TokenizerTrainer implements AutoCloseable {
     private StepContext prepare(INDArray images) {
         StepContext context = new StepContext(step + 1);
         Quantizer q = tokenizer.quantizer();
-        if (q.assignsOutsideGraph() && graphSearches.isEmpty()) q.prepare(tokenizer.latentRows(images), context);
+        if (q.assignsOutsideGraph()) q.prepare(tokenizer.latentRows(images), context);
         return context;
     }
 
@@ -252,8 +232,6 @@ public final class TokenizerTrainer implements AutoCloseable {
             p.getValue().subi(g);
         }
         step = next;
-        for (GraphOps.GraphSearch g : graphSearches)   // what prepare() records when the assignment is fed, here from the graph
-            context.observe(g.quantizer(), out.get(g.input()).dup(), out.get(g.indices()).toIntVector());
         int reseeded = tokenizer.quantizer().afterStep(step, context);
         Map<String, Double> terms = new LinkedHashMap<>();
         termNames.forEach((k, v) -> terms.put(k, out.get(v).getDouble(0)));

@@ -112,9 +112,7 @@ public final class EmaVectorQuantizer extends AbstractQuantizer<EmaQuantizerConf
         SDVariable e = sd.hasVariable(prefix + "codebook") ? sd.getVariable(prefix + "codebook")
                 : GraphOps.codebookValues(sd, prefix + "codebook", config.affine() ? stepCodebook : ema.codebook());
         SDVariable x = config.cosine() ? GraphOps.l2Normalize(sd, z) : z;
-        // searched in the graph where the plan allows (not with affine codes, whose step statistics prepare() computes)
-        SDVariable idx = !config.affine() && GraphOps.searchesInGraph(sd, codebookSize())
-                ? GraphOps.searchedAssignment(sd, this, x, e) : GraphOps.assignment(sd, prefix);
+        SDVariable idx = GraphOps.assignment(sd, prefix);
         SDVariable q = GraphOps.lookupValues(sd, idx, e);
         Map<String, SDVariable> losses = new LinkedHashMap<>();
         losses.put("commitment", GraphOps.commitmentLoss(sd, GraphOps.unique(sd, prefix + "commitment_loss"), x, q, config.beta()));

@@ -6,11 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * SameDiff building blocks shared by the quantizers: stop-gradient, nearest-code search, code lookup,
  * the straight-through estimator and the two VQ-VAE loss terms.
@@ -36,93 +31,8 @@ public final class GraphOps {
      * as the graph's INT64 indices. No N×K score matrix is built in the graph.
      */
     public static SDVariable assignment(SameDiff sd, String prefix) {
-        SearchPlan plan = plan(sd);
-        if (plan != null) plan.fed++;
         SDVariable fed = sd.placeHolder(unique(sd, prefix + "assignment"), DataType.INT32, -1);
         return sd.castTo(unique(sd, prefix + "indices"), fed, DataType.INT64);
-    }
-
-    /**
-     * The most scores (rows × codes) one quantizer application may compute to search its codes inside a training graph
-     * ({@link #searchedAssignment}): 2^20 (4 MB of floats). The speech preset's 400 rows × 1024 codes a stage are within
-     * it; the image default's 6272 × 512 are not (its step was no faster with the search in the graph).
-     */
-    public static final long GRAPH_SEARCH_MAX_SCORES = 1L << 20;
-
-    /** One application of a quantizer that searched its codes inside a graph: the names of its input rows and its indices. */
-    public record GraphSearch(Quantizer quantizer, String input, String indices) {
-    }
-
-    /** Per training graph: its rows a step (0: every application is fed) and what was searched or fed in it. */
-    private static final class SearchPlan {
-        final long rows;
-        final List<GraphSearch> searched = new ArrayList<>();
-        int fed;
-
-        SearchPlan(long rows) {
-            this.rows = rows;
-        }
-    }
-
-    /** Plans by graph identity (SameDiff's hashCode follows its contents), held weakly: a dropped graph drops its plan. */
-    private static final List<Map.Entry<WeakReference<SameDiff>, SearchPlan>> PLANS = new ArrayList<>();
-
-    private static SearchPlan plan(SameDiff sd) {
-        synchronized (PLANS) {
-            PLANS.removeIf(e -> e.getKey().get() == null);
-            for (Map.Entry<WeakReference<SameDiff>, SearchPlan> e : PLANS) if (e.getKey().get() == sd) return e.getValue();
-            return null;
-        }
-    }
-
-    /**
-     * Lets the quantizers built into {@code sd} after this call search their codes inside the graph where a batch of
-     * {@code rows} latent rows against their K codes stays within {@link #GRAPH_SEARCH_MAX_SCORES} scores (0 rows: never).
-     * A training step then runs the encoder once, in the graph, instead of once more outside it to compute the
-     * assignment it feeds (for the speech preset, 400 rows × 1024 codes a stage, that second encoder pass was the larger
-     * cost). A grouped quantizer with a shared codebook searches rows × groups rows at once.
-     */
-    public static void planSearchInGraph(SameDiff sd, long rows) {
-        if (rows < 0) throw new IllegalArgumentException("rows must be >= 0, got " + rows);
-        synchronized (PLANS) {
-            PLANS.removeIf(e -> e.getKey().get() == null || e.getKey().get() == sd);
-            PLANS.add(Map.entry(new WeakReference<>(sd), new SearchPlan(rows)));
-        }
-    }
-
-    /** Whether a quantizer application with {@code codes} codes searches inside {@code sd} ({@link #planSearchInGraph}). */
-    public static boolean searchesInGraph(SameDiff sd, long codes) {
-        SearchPlan plan = plan(sd);
-        return plan != null && plan.rows > 0 && plan.rows * codes <= GRAPH_SEARCH_MAX_SCORES;
-    }
-
-    /** The applications that searched inside {@code sd}, in the order they were built. */
-    public static List<GraphSearch> graphSearches(SameDiff sd) {
-        SearchPlan plan = plan(sd);
-        return plan == null ? List.of() : List.copyOf(plan.searched);
-    }
-
-    /** How many applications in {@code sd} are fed their assignment ({@link #assignment}) since {@link #planSearchInGraph}. */
-    public static int fedAssignments(SameDiff sd) {
-        SearchPlan plan = plan(sd);
-        return plan == null ? 0 : plan.fed;
-    }
-
-    /**
-     * The nearest code to each row of x {@code [N, D]} among the rows of {@code codebook} {@code [K, D]}, searched in the
-     * graph: argmin_k ‖e_k‖² − 2 x·e_k (the per-row ‖x‖² dropped), on sg(x), so no gradient flows through it. Returns the
-     * INT64 indices {@code [N]} and records the application for {@link #graphSearches}; the step fetches the input rows
-     * and indices for the quantizer's state update. Builds one N×K score matrix: only where {@link #searchesInGraph}.
-     */
-    public static SDVariable searchedAssignment(SameDiff sd, Quantizer quantizer, SDVariable x, SDVariable codebook) {
-        SDVariable input = sd.identity(unique(sd, quantizer.prefix() + "searched_input"), stopGradient(sd, x));
-        SDVariable norms = codebook.mul(codebook).sum(1);                                          // [K]
-        SDVariable scores = sd.mmul(input, codebook, false, true, false).mul(-2.0).add(norms);     // [N, K]
-        SDVariable idx = sd.argmin(unique(sd, quantizer.prefix() + "indices"), scores, false, 1);
-        SearchPlan plan = plan(sd);
-        if (plan == null) throw new IllegalStateException("searchedAssignment needs planSearchInGraph on the graph first");
-        plan.searched.add(new GraphSearch(quantizer, input.name(), idx.name()));
-        return idx;
     }
 
     /**
