@@ -1,8 +1,9 @@
 // Times training steps of the image default or the speech preset on random inputs and, with a trace file, writes a SameDiff
 // op trace of as many more steps (scripts/profile/ops.py summarises it); NOHELP=1 turns oneDNN off. Run through
 // scripts/profile.sh; not part of the build.
-//   TrainStep image K QUANTIZER STEPS [TRACE]   also times the encoder forward and the nearest-code search of each step apart
+//   TrainStep image K QUANTIZER STEPS [TRACE]
 //   TrainStep speech STEPS [TRACE]
+// Both also time, apart from the step, the out-of-graph assignment's work: an encoder forward and the nearest-code search.
 import io.vqtok.autoencoders.*;
 import io.vqtok.quantizers.*;
 import org.nd4j.autodiff.listeners.profiler.ProfilingListener;

@@ -102,13 +102,17 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
         return new TrainConfig(1000, 128, 2e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS);
     }
 
+    /** The speech preset's weight of the negative SI-SNR loss (in dB): the term that asks for the input's phase. */
+    public static final double SPEECH_SI_SNR_LOSS = 0.1;
+
     /**
-     * The speech codec default (issue #11's benchmark recipe, DAC's non-adversarial ablation): 2800 steps of 16 crops,
-     * Adam 1e-3 warmed up over 200 steps then cosine, multi-scale mel loss 1 and waveform L1 1 beside the MSE, no STFT
-     * loss, a checkpoint every 250 steps.
+     * The speech codec default (issue #11's benchmark recipe: DAC's non-adversarial ablation plus a light SI-SNR term):
+     * 2800 steps of 16 crops, Adam 1e-3 warmed up over 200 steps then cosine, multi-scale mel loss 1, waveform L1 1 and
+     * {@value #SPEECH_SI_SNR_LOSS} × the negative SI-SNR in dB beside the MSE, no STFT loss, a checkpoint every 250 steps.
+     * (Without the SI-SNR term the waveform's phase is not learnt: SI-SNR −17.6 dB at 4 kbps against +5.8 with it.)
      */
     public static TrainConfig speechCodec(long seed) {
-        return new TrainConfig(2800, 16, 1e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS, 1, 1, 200, Schedule.COSINE);
+        return new TrainConfig(2800, 16, 1e-3, seed, 250, 0, DEFAULT_KEEP_CHECKPOINTS, 1, 1, 200, Schedule.COSINE, SPEECH_SI_SNR_LOSS, 0);
     }
 
     /** This config with {@code steps}, {@code batchSize}, {@code learningRate} and {@code checkpointEvery} replaced. */

@@ -82,7 +82,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--waveform-l1", description = "audio: weight of the waveform L1 loss (default: 1)")
     Double waveformL1;
 
-    @Option(names = "--si-snr-loss", description = "audio: weight of the negative SI-SNR loss in dB, which asks for the input's phase (default: 0)")
+    @Option(names = "--si-snr-loss", description = "audio: weight of the negative SI-SNR loss in dB, which asks for the input's phase (default: "
+            + TrainConfig.SPEECH_SI_SNR_LOSS + ", the speech preset's; 0 turns it off)")
     Double siSnrLoss;
 
     @Option(names = "--si-snr-start", paramLabel = "STEP", description = "audio: switch the SI-SNR loss on after this step, its weight rising "
@@ -206,9 +207,10 @@ final class TrainCommand implements Callable<Integer> {
                 keepCheckpoints);
         tc = tc.withAudioLosses(spectralLoss != null ? spectralLoss : tc.spectralLoss(), melLoss != null ? melLoss : tc.melLoss(),
                 waveformL1 != null ? waveformL1 : tc.waveformL1());
-        if (siSnrStart != null && siSnrLoss == null)
-            throw new IllegalArgumentException("--si-snr-start " + siSnrStart + " needs --si-snr-loss W (the weight it switches on)");
-        if (siSnrLoss != null) tc = tc.withSiSnrLoss(siSnrLoss, siSnrStart != null ? siSnrStart : 0);
+        double siSnrWeight = siSnrLoss != null ? siSnrLoss : tc.siSnrLoss();   // the speech preset has a weight of its own
+        if (siSnrStart != null && siSnrWeight == 0)
+            throw new IllegalArgumentException("--si-snr-start " + siSnrStart + " needs a non-zero --si-snr-loss W (the weight it switches on)");
+        if (siSnrLoss != null || siSnrStart != null) tc = tc.withSiSnrLoss(siSnrWeight, siSnrStart != null ? siSnrStart : tc.siSnrStart());
         return tc.withSchedule(warmupSteps != null ? warmupSteps : tc.warmupSteps(), lrSchedule != null ? schedule() : tc.schedule());
     }
 
