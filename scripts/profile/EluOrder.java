@@ -2,8 +2,8 @@
 // model of the first MODEL's config) on 16 half-second crops of the speech training split, keeps the input of every ELU,
 // and times ND4J's ELU on each (best of 5) as the model lays it out (NHWC [N, 1, T, C], channels innermost), as a
 // contiguous NCHW copy (time innermost) and as a permuted view; on the same inputs LeakyReLU (0.1), and the two
-// gradients elu_bp and lrelu_bp with a random upstream gradient. Also counts the inputs' signs and extremes. Run through
-// scripts/profile.sh:
+// gradients elu_bp and lrelu_bp with a random upstream gradient, and an ELU of four branch-free ops. Also counts the
+// inputs' signs and extremes. Run through scripts/profile.sh:
 //   scripts/profile.sh EluOrder MODEL.vqt [fresh] [MODEL2.vqt ...]
 import io.vqtok.autoencoders.*;
 import org.nd4j.autodiff.listeners.*;
@@ -17,6 +17,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import java.nio.file.Path;
 import java.util.*;
+import org.nd4j.linalg.ops.transforms.Transforms;
 public class EluOrder {
     static double time(INDArray x, int reps) {
         INDArray out = Nd4j.create(x.dataType(), x.shape(), 'c');
@@ -37,6 +38,26 @@ public class EluOrder {
             long t0 = System.nanoTime();
             Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder(name).addInputs(in).addOutputs(out).addFloatingPointArguments(targs).build());
             best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+        }
+        return best;
+    }
+    /** ELU as max(x, 0) + exp(min(x, 0)) − 1: four element-wise ops without a per-element branch. */
+    static double timeBranchFree(INDArray x, int reps) {
+        INDArray neg = Nd4j.create(x.dataType(), x.shape(), 'c'), pos = Nd4j.create(x.dataType(), x.shape(), 'c');
+        double best = 1e9;
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMin(x, null, neg, 0.0));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(neg, neg));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(x, null, pos, 0.0));
+            neg.addi(pos).subi(1.0);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            if (r == 0) {   // the same values as ND4J's ELU, up to the exponential's rounding
+                INDArray ref = Nd4j.create(x.dataType(), x.shape(), 'c');
+                Nd4j.exec(new ELU(x, ref));
+                double err = Transforms.abs(ref.sub(neg)).maxNumber().doubleValue();
+                if (err > 1e-5) throw new IllegalStateException("branch-free ELU differs from ND4J's by " + err);
+            }
         }
         return best;
     }
@@ -68,11 +89,11 @@ public class EluOrder {
                 }
             });
             sd.output(Map.of("x", x), y.name());
-            double nhwc = 0, nchw = 0, view = 0, leaky = 0, eluBp = 0, leakyBp = 0; long n = 0, negative = 0, veryNegative = 0;
+            double nhwc = 0, nchw = 0, view = 0, leaky = 0, eluBp = 0, leakyBp = 0, branchFree = 0; long n = 0, negative = 0, veryNegative = 0;
             for (INDArray in : ins) {               // [N, 1, T, C]
                 for (float f : in.data().asFloat()) { if (f < 0) negative++; if (f < -87.3f) veryNegative++; }
                 INDArray cf = in.permute(0, 3, 1, 2).dup('c');   // [N, C, 1, T] contiguous
-                nhwc += time(in, 5); leaky += timeLeaky(in, 5);
+                nhwc += time(in, 5); leaky += timeLeaky(in, 5); branchFree += timeBranchFree(in, 5);
                 INDArray g = Nd4j.rand(in.dataType(), in.shape());
                 eluBp += timeOp("elu_bp", new INDArray[]{in, g}, new Double[]{1.0}, 5);
                 leakyBp += timeOp("lrelu_bp", new INDArray[]{in, g}, new Double[]{0.1}, 5);
@@ -83,6 +104,7 @@ public class EluOrder {
                 file, ins.size(), n, nhwc, nhwc * 1e6 / n, nchw, nchw * 1e6 / n, view, view * 1e6 / n);
             System.out.printf("%s: forward ELU %.1f ms (%.2f ns/elem), LeakyReLU 0.1 %.1f ms (%.2f); backprop elu_bp %.1f ms (%.2f), lrelu_bp %.1f ms (%.2f)%n",
                 file, nhwc, nhwc * 1e6 / n, leaky, leaky * 1e6 / n, eluBp, eluBp * 1e6 / n, leakyBp, leakyBp * 1e6 / n);
+            System.out.printf("%s: ELU as max(x,0) + exp(min(x,0)) - 1, four branch-free ops: %.1f ms (%.2f ns/elem)%n", file, branchFree, branchFree * 1e6 / n);
         }
     }
 }
