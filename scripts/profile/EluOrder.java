@@ -89,9 +89,14 @@ public class EluOrder {
                 }
             });
             sd.output(Map.of("x", x), y.name());
-            double nhwc = 0, nchw = 0, view = 0, leaky = 0, eluBp = 0, leakyBp = 0, branchFree = 0; long n = 0, negative = 0, veryNegative = 0;
+            double nhwc = 0, nchw = 0, view = 0, leaky = 0, eluBp = 0, leakyBp = 0, branchFree = 0; long n = 0, negative = 0, veryNegative = 0, subnormal = 0, zero = 0;
             for (INDArray in : ins) {               // [N, 1, T, C]
-                for (float f : in.data().asFloat()) { if (f < 0) negative++; if (f < -87.3f) veryNegative++; }
+                for (float f : in.data().asFloat()) {
+                    if (f < 0) negative++;
+                    if (f < -87.3f) veryNegative++;
+                    if (f != 0 && Math.abs(f) < Float.MIN_NORMAL) subnormal++;
+                    if (f == 0) zero++;
+                }
                 INDArray cf = in.permute(0, 3, 1, 2).dup('c');   // [N, C, 1, T] contiguous
                 nhwc += time(in, 5); leaky += timeLeaky(in, 5); branchFree += timeBranchFree(in, 5);
                 INDArray g = Nd4j.rand(in.dataType(), in.shape());
@@ -99,7 +104,8 @@ public class EluOrder {
                 leakyBp += timeOp("lrelu_bp", new INDArray[]{in, g}, new Double[]{0.1}, 5);
                  nchw += time(cf, 5); view += time(in.permute(0, 3, 1, 2), 5); n += in.length();
             }
-            System.out.printf("%s: inputs negative %.3f, below -87.3 (e^x subnormal) %d%n", file, negative / (double) n, veryNegative);
+            System.out.printf("%s: inputs negative %.3f, below -87.3 (e^x subnormal) %d, subnormal inputs %d, zeros %d%n", file,
+                    negative / (double) n, veryNegative, subnormal, zero);
             System.out.printf("%s: %d ELUs, %d elements: NHWC %.1f ms (%.2f ns/elem), NCHW copy %.1f ms (%.2f), permuted view %.1f ms (%.2f)%n",
                 file, ins.size(), n, nhwc, nhwc * 1e6 / n, nchw, nchw * 1e6 / n, view, view * 1e6 / n);
             System.out.printf("%s: forward ELU %.1f ms (%.2f ns/elem), LeakyReLU 0.1 %.1f ms (%.2f); backprop elu_bp %.1f ms (%.2f), lrelu_bp %.1f ms (%.2f)%n",
