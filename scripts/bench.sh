@@ -54,8 +54,8 @@ sweep)
 audio)
   [[ -d data/speech/train ]] || scripts/make-speech-corpus.sh
   # the speech codec preset (AudioAutoencoderConfig.speechCodec16k, TrainConfig.speechCodec): 3 dilated residual units per
-  # stride, multi-scale mel + waveform L1 + 0.1 SI-SNR losses, lr 1e-3 with a 200-step warm-up and a cosine; then the codec table with
-  # the model's rows at every number of stages
+  # stride, multi-scale mel + waveform L1 + 0.1 SI-SNR losses, lr 1e-3 with a 200-step warm-up and a cosine; then the
+  # codec table with the model's rows at every number of stages
   # (--resume: a killed benchmark continues from its checkpoint)
   # (no --steps unless given: the library's preset, TrainConfig.speechCodec, decides the length)
   steps=()

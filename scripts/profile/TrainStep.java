@@ -40,22 +40,20 @@ public class TrainStep {
         long encoder = 0, search = 0, step = 0;
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
-            {   // the out-of-graph assignment's work, timed alone (the step itself repeats it unless the graph searches)
-                INDArray z = t.latentRows(x);
-                long t1 = System.nanoTime();
-                t.quantizer().indices(z);
-                long t2 = System.nanoTime();
-                encoder += t1 - t0;
-                search += t2 - t1;
-                t0 = t2;
-            }
+            // the out-of-graph assignment's work (the step repeats it), timed alone
+            INDArray z = t.latentRows(x);
+            long t1 = System.nanoTime();
+            t.quantizer().indices(z);
+            long t2 = System.nanoTime();
+            encoder += t1 - t0;
+            search += t2 - t1;
+            t0 = t2;
             tr.step(x);
             step += System.nanoTime() - t0;
         }
         double ms = step / 1e6 / steps;
-        System.out.printf("%s: %sstep %.2f ms (%.1f %s/s)%n", label,
-                String.format("encoder fwd %.2f ms, search %.2f ms, ", encoder / 1e6 / steps, search / 1e6 / steps),
-                ms, x.size(0) * 1000 / ms, image ? "img" : "crops");
+        System.out.printf("%s: encoder fwd %.2f ms, search %.2f ms, step %.2f ms (%.1f %s/s)%n", label,
+                encoder / 1e6 / steps, search / 1e6 / steps, ms, x.size(0) * 1000 / ms, image ? "img" : "crops");
         if (trace == null) return;
         java.io.File f = new java.io.File(trace);
         f.delete();
