@@ -14,6 +14,11 @@
 #                                                               the encoder graph, the search, encode and decode
 #   scripts/profile.sh EncodeBatch model.vqt [passes] [sizes]   an audio model's encoder over the speech test split, file
 #                                                               by file against windows packed across files (e.g. 8,32)
+#   scripts/profile.sh EncodePack model.vqt [passes] [1/32,4/8]  an audio model's encoder over the speech test split, files
+#                                                               packed end to end in windows of s seconds, n a call,
+#                                                               against each file in its own 1 s windows
+#   scripts/profile.sh EncoderShapes model.vqt reps 32x68,8x218  the encoder graph on fixed shapes (windows x frames a
+#                                                               window), alternated: microseconds per frame computed
 #   scripts/profile.sh TrainMemory model.vqt [steps] [every]     the speech preset trained step by step: resident memory,
 #                                                               graph cache bytes, heap in use, step time
 #   scripts/profile.sh EarlyDrift steps [beta] [decay]          the speech preset's first steps after data init: encoder
@@ -24,7 +29,7 @@
 #                                                               own activations, NHWC and NCHW
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | TrainMemory | EarlyDrift | StepDrift | EluOrder}.java
+program=$root/scripts/profile/${1:?program: TrainStep | Layers | AudioLayers | Sinkhorn | Encode | EncodeBatch | EncodePack | EncoderShapes | TrainMemory | EarlyDrift | StepDrift | EluOrder}.java
 [[ -f $program ]] || { echo "profile: no program $program" >&2; exit 2; }
 shift
 mkdir -p /tmp/prof

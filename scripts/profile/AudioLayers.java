@@ -3,7 +3,7 @@
 // [N, 1, T, C] against [N, T, 1, C]; then ELU against other element-wise forms. Run through scripts/profile.sh (not part
 // of the build):
 //   scripts/profile.sh AudioLayers [windows] [reps] [nchw | nhwc]
-// windows: encoder windows in one call (AudioTokenizer.BULK_WINDOWS_PER_CALL = 32); each window is 72 frames of 320 samples.
+// windows: encoder windows in one call (32 in the bulk path before AudioTokenizer.encodeAll); each window is 72 frames of 320 samples.
 import org.nd4j.autodiff.samediff.*;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

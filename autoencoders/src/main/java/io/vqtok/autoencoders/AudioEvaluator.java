@@ -7,6 +7,7 @@ import io.vqtok.datasets.audio.SpeechQuality;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -58,6 +59,17 @@ public final class AudioEvaluator {
         }
     }
 
+    /** File i of the data, checked for encoding; an error names the file. */
+    private static float[] clip(AudioFolderDataset data, int i) {
+        float[] x = data.clip(i);
+        try {
+            AudioTokenizer.checkWaveform(x);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(data.files().get(i) + ": " + e.getMessage(), e);
+        }
+        return x;
+    }
+
     /** The stage counts reported by default: 1, 2, 4, 8, ... up to Q, and Q itself. */
     public static List<Integer> defaultStages(int q) {
         TreeSet<Integer> s = new TreeSet<>();
@@ -68,59 +80,64 @@ public final class AudioEvaluator {
 
     /**
      * Evaluates on the first {@code limit} files of {@code data} (all when 0) for each stage count in {@code stages}. The
-     * files are encoded as bulk callers encode them, in groups whose windows fill one encoder call ({@link
-     * AudioTokenizer#encode(List)}), and the encoding speed is that path's.
+     * files are first encoded as bulk callers encode them, as one stream ({@link AudioTokenizer#encodeAll}), and the
+     * encoding speed is that pass's (reading the files excluded; the first encoder call's worth of files encoded once
+     * before, so that building the graph is not part of it); then each file is read again, decoded and scored.
      */
     public static Result evaluate(AudioTokenizer t, AudioFolderDataset data, List<Integer> stages, int limit) {
         int q = t.quantizer().indexChannels();
         for (int n : stages) if (n < 1 || n > q) throw new IllegalArgumentException("--stages must be in [1, " + q + "], got " + n);
         int files = limit > 0 ? Math.min(limit, data.size()) : data.size();
         if (files == 0) throw new IllegalArgumentException(data.description() + " has no audio files");
+        // warm-up: the files of about one encoder call
+        List<float[]> first = new ArrayList<>();
+        for (int i = 0, frames = 0; i < files && frames < t.encoderFramesPerCall(); i++) {
+            first.add(clip(data, i));
+            frames += t.encoderStreamFrames(first.get(i).length);
+        }
+        t.encode(first);
+        first.clear();
+        double[] readSeconds = {0}, audioSeconds = {0};
+        Iterator<float[]> reader = new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < files;
+            }
+
+            @Override
+            public float[] next() {
+                long t0 = System.nanoTime();
+                float[] x = clip(data, next++);
+                audioSeconds[0] += x.length / (double) t.sampleRate();
+                readSeconds[0] += (System.nanoTime() - t0) / 1e9;
+                return x;
+            }
+        };
+        List<INDArray> codes = new ArrayList<>(files);
+        long t0 = System.nanoTime();
+        t.encodeAll(reader).forEachRemaining(codes::add);
+        double encodeSeconds = (System.nanoTime() - t0) / 1e9 - readSeconds[0];
         CodebookUsage usage = new CodebookUsage(t.quantizer().codebookSize(), q);
         List<List<SpeechQuality>> quality = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++) quality.add(new ArrayList<>());
-        double encodeSeconds = 0, audioSeconds = 0;
-        // files are encoded in groups whose windows fill one bulk encoder call (AudioTokenizer.encode(List))
-        boolean warm = false;
-        for (int first = 0; first < files; ) {
-            List<float[]> clips = new ArrayList<>();
-            int end = first, windows = 0;
-            while (end < files && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
-                float[] x = data.clip(end);
+        for (int i = 0; i < files; i++) {
+            float[] x = clip(data, i);
+            INDArray c = codes.set(i, null);   // each file's codes dropped once scored
+            usage.add(c.reshape(c.size(0), q));
+            for (int s = 0; s < stages.size(); s++) {
+                float[] y = t.decode(c, stages.get(s));
                 try {
-                    AudioTokenizer.checkWaveform(x);
+                    quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(data.files().get(end) + ": " + e.getMessage(), e);
-                }
-                clips.add(x);
-                windows += t.encoderWindows(x.length);
-                end++;
-            }
-            if (!warm) {
-                t.encode(clips);   // warm-up: graph building and JIT are not part of the speed
-                warm = true;
-            }
-            long t0 = System.nanoTime();
-            List<INDArray> codes = t.encode(clips);
-            encodeSeconds += (System.nanoTime() - t0) / 1e9;
-            for (int c = 0; c < clips.size(); c++) {
-                float[] x = clips.get(c);
-                audioSeconds += x.length / (double) t.sampleRate();
-                usage.add(codes.get(c).reshape(codes.get(c).size(0), q));
-                for (int s = 0; s < stages.size(); s++) {
-                    float[] y = t.decode(codes.get(c), stages.get(s));
-                    try {
-                        quality.get(s).add(SpeechQuality.measure(x, y, t.sampleRate()));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(data.files().get(first + c) + ": " + e.getMessage(), e);
-                    }
+                    throw new IllegalArgumentException(data.files().get(i) + ": " + e.getMessage(), e);
                 }
             }
-            first = end;
         }
         List<StageMetrics> per = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++)
             per.add(StageMetrics.of(stages.get(s), t.kbps(stages.get(s)), SpeechQuality.Mean.of(quality.get(s))));
-        return new Result(files, audioSeconds, per, usage.stats(), audioSeconds / encodeSeconds);
+        return new Result(files, audioSeconds[0], per, usage.stats(), audioSeconds[0] / encodeSeconds);
     }
 }

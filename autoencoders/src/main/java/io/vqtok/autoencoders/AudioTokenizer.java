@@ -10,7 +10,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -22,10 +24,11 @@ import java.util.Map;
  * F = ⌈samples / hop⌉ frames; {@link #decode} maps codes back to F·hop samples, optionally with only the first
  * n residual stages (a lower bitrate). Training batches are waveforms {@code [N, 1, 1, segment]}.
  *
- * <p>Long signals are coded in windows of {@value #WINDOW_SECONDS} s with {@link AudioAutoencoderConfig#encoderContextFrames()}
- * (encoding) or {@link AudioAutoencoderConfig#decoderContextFrames()} (decoding), at least {@value #MIN_CONTEXT_FRAMES}, frames of
- * context on each side, all of one shape, up to {@value #WINDOWS_PER_CALL} of them in one call: memory stays bounded, and
- * this stack runs a shape it has seen several times faster than a new one.
+ * <p>Long signals are coded in windows, {@value #ENCODER_WINDOW_FRAMES} frames when encoding and {@value #WINDOW_SECONDS} s
+ * when decoding, with {@link AudioAutoencoderConfig#encoderContextFrames()} or {@link AudioAutoencoderConfig#decoderContextFrames()},
+ * at least {@value #MIN_CONTEXT_FRAMES}, frames of context on each side, all of one shape, up to {@value
+ * #ENCODER_WINDOWS_PER_CALL} or {@value #WINDOWS_PER_CALL} of them in one call: memory stays bounded, and this stack runs a
+ * shape it has seen several times faster than a new one.
  */
 public final class AudioTokenizer extends Tokenizer {
     /**
@@ -34,20 +37,24 @@ public final class AudioTokenizer extends Tokenizer {
      * (up to the zero padding at its two ends).
      */
     static final int MIN_CONTEXT_FRAMES = 4;
-    /** Seconds of audio per window: every window has the same shape, which this stack runs far faster than new shapes. */
+    /**
+     * Seconds of audio per decoding window: every window has the same shape, which this stack runs far faster than new
+     * shapes.
+     */
     static final double WINDOW_SECONDS = 1;
     /**
-     * Windows coded in one call of the encoder or decoder: a batch of windows runs faster than the windows one by one,
-     * and the batch shapes a stack sees stay few (1 to this many windows).
+     * Windows decoded in one call of the decoder: a batch of windows runs faster than the windows one by one, and the
+     * batch shapes a stack sees stay few (1 to this many windows).
      */
     static final int WINDOWS_PER_CALL = 8;
     /**
-     * Windows per encoder call when several waveforms are encoded together ({@link #encode(List)}): the windows of
-     * consecutive waveforms are packed into calls of this many, so that short files still make full batches (speech
-     * preset, 80 test files of ~3.4 s: 11.5x real time file by file, 13.5x in batches of 32, 12.5x of 8;
-     * {@code scripts/profile.sh EncodeBatch}).
+     * Frames per encoding window, besides the context. Long windows spend little on the context on their two sides (the
+     * speech preset's encoder needs 9 frames each side: 1.36x the core's work for windows of 50 frames, 1.09x for 200);
+     * with waveforms laid end to end ({@link #encode(List)}) no window is left mostly empty at a file's end.
      */
-    public static final int BULK_WINDOWS_PER_CALL = 32;
+    static final int ENCODER_WINDOW_FRAMES = 200;
+    /** Encoding windows in one call of the encoder (the speech preset: 8 windows of 4 s, 32 s of audio a call). */
+    static final int ENCODER_WINDOWS_PER_CALL = 8;
     private final AudioAutoencoder autoencoder;
 
     AudioTokenizer(TokenizerConfig config, long seed) {
@@ -100,17 +107,14 @@ public final class AudioTokenizer extends Tokenizer {
         return Math.max(MIN_CONTEXT_FRAMES, autoencoder.config().decoderContextFrames());
     }
 
-    /** Frames coded per window (besides the context). */
+    /** Frames decoded per window (besides the context). */
     int coreFrames() {
         return Math.max(1, (int) Math.round(WINDOW_SECONDS * sampleRate() / hop()));
     }
 
-    /**
-     * Encoder windows a waveform of {@code samples} samples is coded in ({@link #encode(List)} packs up to {@link
-     * #BULK_WINDOWS_PER_CALL} of them into one call; bulk callers group waveforms by this).
-     */
-    public int encoderWindows(int samples) {
-        return (frames(samples) + coreFrames() - 1) / coreFrames();
+    /** Frames encoded per window (besides the context). */
+    int encoderCoreFrames() {
+        return ENCODER_WINDOW_FRAMES;
     }
 
     /** Code frames for a waveform of {@code samples} samples. */
@@ -156,55 +160,74 @@ public final class AudioTokenizer extends Tokenizer {
 
     /** Codes {@code [F]} or {@code [F, Q]} of a mono waveform. */
     public INDArray encode(float[] samples) {
-        return encode(List.of(samples), WINDOWS_PER_CALL).get(0);
+        return encode(List.of(samples)).get(0);
     }
 
     /**
-     * Codes of several mono waveforms, each {@code [F_i]} or {@code [F_i, Q]} as {@link #encode(float[])} gives it: the
-     * windows of all of them are coded in encoder calls of up to {@value #BULK_WINDOWS_PER_CALL} windows and their
-     * frames searched in one call, which is faster than encoding short waveforms one by one. (On the CPU backend the
-     * encoder gives every window the same bits whatever its batch; measured, not guaranteed on other backends.)
+     * Codes of several mono waveforms, each {@code [F_i]} or {@code [F_i, Q]} as {@link #encode(float[])} gives it, coded
+     * as one stream ({@link #encodeAll}): faster than coding short waveforms one by one.
      */
     public List<INDArray> encode(List<float[]> clips) {
-        return encode(clips, BULK_WINDOWS_PER_CALL);
-    }
-
-    /** As {@link #encode(List)} with up to {@code perCall} windows per encoder call. */
-    private List<INDArray> encode(List<float[]> clips, int perCall) {
-        List<INDArray> latents = latentFrames(clips, perCall);
-        if (latents.isEmpty()) return List.of();
-        INDArray all = latents.size() == 1 ? latents.get(0) : Nd4j.vstack(latents.toArray(new INDArray[0]));
-        int c = quantizer.indexChannels();
-        INDArray idx = quantizer.indices(all).reshape(all.size(0), c);
-        List<INDArray> out = new ArrayList<>(latents.size());
-        long row = 0;
-        for (INDArray l : latents) {
-            long f = l.size(0);
-            INDArray mine = idx.get(NDArrayIndex.interval(row, row + f), NDArrayIndex.all()).dup();
-            out.add(c == 1 ? mine.reshape(f) : mine.reshape(f, c));
-            row += f;
-        }
+        checkWaveforms(clips);
+        List<INDArray> out = new ArrayList<>(clips.size());
+        encodeAll(clips.iterator()).forEachRemaining(out::add);
         return out;
     }
 
     /**
-     * Encoder outputs {@code [F, D]} of a mono waveform, computed window by window, up to {@value #WINDOWS_PER_CALL}
-     * windows in one call of the encoder (a batch of windows).
+     * Codes of a sequence of mono waveforms, in their order, each {@code [F_i]} or {@code [F_i, Q]} as {@link
+     * #encode(float[])} gives it; the waveforms are read as the codes are taken, so a dataset of any size is coded in
+     * bounded memory (the waveforms of about one encoder call, and the longest waveform, at a time). The waveforms are
+     * laid end to end with {@link #encoderContextFrames()} frames of silence between them, so that no frame's receptive
+     * field reaches a neighbour; that stream is coded in windows of {@link #encoderCoreFrames()} frames plus the
+     * context on each side, {@value #ENCODER_WINDOWS_PER_CALL} a call, every call full but the last (whose window count
+     * is rounded up to a power of two: this stack runs a shape it has seen several times faster than a new one), and
+     * the frames each call completes are searched together. Every waveform thus fills whole windows whatever its length.
+     * (On the CPU backend a frame gets the codes it gets alone; measured, not guaranteed on other backends, whose convs
+     * may round differently at another position in a window.) A non-finite sample fails the iteration when that
+     * waveform is read, naming its place in the sequence.
      */
+    public Iterator<INDArray> encodeAll(Iterator<float[]> clips) {
+        return new StreamEncoder(clips, ENCODER_WINDOWS_PER_CALL, encoderCoreFrames(), true);
+    }
+
+    /** Encoder outputs {@code [F, D]} of a mono waveform, computed in encoder windows ({@link #latentFrames(List)}). */
     public INDArray latentFrames(float[] samples) {
-        return latentFrames(List.of(samples), WINDOWS_PER_CALL).get(0);
+        return latentFrames(List.of(samples)).get(0);
     }
 
     /**
-     * Encoder outputs {@code [F_i, D]} of several mono waveforms, each as {@link #latentFrames(float[])} gives it, their
-     * windows packed into encoder calls of up to {@value #BULK_WINDOWS_PER_CALL} windows.
+     * Encoder outputs {@code [F_i, D]} of several mono waveforms, each as {@link #latentFrames(float[])} gives it,
+     * computed as {@link #encodeAll} computes them.
      */
     public List<INDArray> latentFrames(List<float[]> clips) {
-        return latentFrames(clips, BULK_WINDOWS_PER_CALL);
+        return latentFrames(clips, ENCODER_WINDOWS_PER_CALL, encoderCoreFrames());
     }
 
-    /** As {@link #latentFrames(List)} with up to {@code perCall} windows per encoder call. */
-    List<INDArray> latentFrames(List<float[]> clips, int perCall) {
+    /** As {@link #latentFrames(List)} with windows of {@code core} frames, up to {@code perCall} of them a call. */
+    List<INDArray> latentFrames(List<float[]> clips, int perCall, int core) {
+        checkWaveforms(clips);
+        List<INDArray> out = new ArrayList<>(clips.size());
+        new StreamEncoder(clips.iterator(), perCall, core, false).forEachRemaining(out::add);
+        return out;
+    }
+
+    /**
+     * The frames of the stream that {@link #encodeAll} codes {@code samples} in: its own frames and the silence that
+     * separates it from the next waveform. Callers that hand {@link #encode(List)} groups of waveforms fill its calls
+     * by grouping until the sum reaches {@link #encoderFramesPerCall()}.
+     */
+    public int encoderStreamFrames(int samples) {
+        return frames(samples) + encoderContextFrames();
+    }
+
+    /** Core frames in one encoder call: {@value #ENCODER_WINDOWS_PER_CALL} windows of {@link #encoderCoreFrames()}. */
+    public int encoderFramesPerCall() {
+        return ENCODER_WINDOWS_PER_CALL * encoderCoreFrames();
+    }
+
+    /** Checks every waveform ({@link #checkWaveform}); the message names the waveform when there are several. */
+    private static void checkWaveforms(List<float[]> clips) {
         for (int i = 0; i < clips.size(); i++) {
             try {
                 checkWaveform(clips.get(i));
@@ -213,34 +236,121 @@ public final class AudioTokenizer extends Tokenizer {
                 throw new IllegalArgumentException("waveform " + i + " of " + clips.size() + ": " + e.getMessage(), e);
             }
         }
-        int core = coreFrames(), hop = hop(), context = encoderContextFrames(), length = (core + 2 * context) * hop;
-        List<INDArray> rows = new ArrayList<>(clips.size());
-        List<int[]> windows = new ArrayList<>();   // (clip, window) in order
-        for (int c = 0; c < clips.size(); c++) {
-            int f = frames(clips.get(c).length);
-            rows.add(Nd4j.create(DataType.FLOAT, f, quantizer.dim()));
-            for (int w = 0; w * core < f; w++) windows.add(new int[]{c, w});
-        }
-        for (int w0 = 0; w0 < windows.size(); w0 += perCall) {
-            int count = Math.min(perCall, windows.size() - w0);
-            float[] batch = new float[count * length];
-            for (int w = 0; w < count; w++) {
-                float[] samples = clips.get(windows.get(w0 + w)[0]);
-                int from = (windows.get(w0 + w)[1] * core - context) * hop;
-                int lo = Math.max(0, from), hi = Math.min(samples.length, from + length);
-                if (hi > lo) System.arraycopy(samples, lo, batch, w * length + lo - from, hi - lo);
-            }
-            INDArray z = latents(Nd4j.create(batch, new long[]{count, 1, 1, length}, 'c'));   // [W, D, 1, core + 2·ctx]
-            for (int w = 0; w < count; w++) {
-                int[] win = windows.get(w0 + w);
-                INDArray target = rows.get(win[0]);
-                int f = (int) target.size(0), f0 = win[1] * core, n = Math.min(core, f - f0);
-                INDArray frames = z.get(NDArrayIndex.point(w), NDArrayIndex.all(), NDArrayIndex.point(0),
-                        NDArrayIndex.interval(context, context + n));                   // [D, n]
-                target.get(NDArrayIndex.interval(f0, f0 + n), NDArrayIndex.all()).assign(frames.transpose());
+    }
+
+    /**
+     * Codes (or encoder outputs {@code [F, D]}) of a sequence of waveforms laid end to end, {@code context} frames of
+     * silence apart: waveform i's frames are [start_i, start_i + F_i) of the stream. Window j covers the stream's frames
+     * [j·core − context, (j + 1)·core + context) and gives its core frames [j·core, (j + 1)·core); a call codes the next
+     * {@code perCall} windows once the waveforms read reach the end of their core frames (the silence after the last one
+     * is known), and gives out the waveforms it completes.
+     */
+    private final class StreamEncoder implements Iterator<INDArray> {
+        /** A waveform read and not yet given out: its samples, first frame in the stream, frames, and outputs so far. */
+        private record Pending(float[] samples, long start, int frames, INDArray rows) {
+            long end() {
+                return start + frames;
             }
         }
-        return rows;
+
+        private final Iterator<float[]> input;
+        private final int perCall, core, context, hop, span, length;
+        private final boolean search;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final ArrayDeque<INDArray> ready = new ArrayDeque<>();
+        private long streamEnd;      // the frame after the last waveform read (its start minus the gap before any is read)
+        private long nextWindow;     // the first window not yet coded
+        private int read;            // waveforms read
+
+        StreamEncoder(Iterator<float[]> input, int perCall, int core, boolean search) {
+            if (perCall < 1 || core < 1) throw new IllegalArgumentException("windows of " + core + " frames, " + perCall + " a call");
+            this.input = input;
+            this.perCall = perCall;
+            this.core = core;
+            this.context = encoderContextFrames();
+            this.hop = hop();
+            this.span = core + 2 * context;
+            this.length = span * hop;
+            this.search = search;
+            this.streamEnd = -context;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !ready.isEmpty() || !pending.isEmpty() || input.hasNext();
+        }
+
+        @Override
+        public INDArray next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            while (ready.isEmpty()) codeNextCall();
+            return ready.poll();
+        }
+
+        private void codeNextCall() {
+            checkOpen();
+            long full = (nextWindow + perCall) * core;   // the core frames a full call would complete
+            boolean last = false;
+            while (streamEnd < full) {
+                if (!input.hasNext()) {
+                    last = true;
+                    break;
+                }
+                float[] x = input.next();
+                try {
+                    checkWaveform(x);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("waveform " + read + ": " + e.getMessage(), e);
+                }
+                read++;
+                int f = frames(x.length);
+                long start = streamEnd + context;
+                pending.add(new Pending(x, start, f, Nd4j.create(DataType.FLOAT, f, quantizer.dim())));
+                streamEnd = start + f;
+            }
+            int count = last ? (int) ((streamEnd + core - 1) / core - nextWindow) : perCall;
+            // the last call's batch rounded up to a power of two (at most perCall): few shapes, at most twice the work
+            int batch = last ? Math.min(perCall, count <= 1 ? 1 : Integer.highestOneBit(count - 1) << 1) : perCall;
+            float[] samples = new float[batch * length];
+            for (int w = 0; w < count; w++) {
+                long from = (nextWindow + w) * core - context, to = from + span;    // the window's frames, context included
+                for (Pending p : pending) {
+                    if (p.start() >= to) break;
+                    long lo = Math.max(from, p.start()) * hop, hi = Math.min(to * hop, p.start() * hop + p.samples().length);
+                    if (hi > lo)
+                        System.arraycopy(p.samples(), (int) (lo - p.start() * hop), samples, (int) (w * length + lo - from * hop), (int) (hi - lo));
+                }
+            }
+            INDArray z = latents(Nd4j.create(samples, new long[]{batch, 1, 1, length}, 'c'));   // [W, D, 1, span]
+            for (int w = 0; w < count; w++) {
+                long f0 = (nextWindow + w) * core, f1 = f0 + core;                    // the window's core frames
+                for (Pending p : pending) {
+                    if (p.start() >= f1) break;
+                    long lo = Math.max(f0, p.start()), hi = Math.min(f1, p.end());
+                    if (hi <= lo) continue;
+                    INDArray part = z.get(NDArrayIndex.point(w), NDArrayIndex.all(), NDArrayIndex.point(0),
+                            NDArrayIndex.interval(context + lo - f0, context + hi - f0));   // [D, hi − lo]
+                    p.rows().get(NDArrayIndex.interval(lo - p.start(), hi - p.start()), NDArrayIndex.all()).assign(part.transpose());
+                }
+            }
+            nextWindow += count;
+            List<INDArray> done = new ArrayList<>();
+            while (!pending.isEmpty() && pending.peek().end() <= nextWindow * core) done.add(pending.poll().rows());
+            if (!search) {
+                ready.addAll(done);
+            } else if (!done.isEmpty()) {
+                INDArray all = done.size() == 1 ? done.get(0) : Nd4j.vstack(done.toArray(new INDArray[0]));
+                int c = quantizer.indexChannels();
+                INDArray idx = quantizer.indices(all).reshape(all.size(0), c);
+                long row = 0;
+                for (INDArray l : done) {
+                    long f = l.size(0);
+                    INDArray mine = idx.get(NDArrayIndex.interval(row, row + f), NDArrayIndex.all()).dup();
+                    ready.add(c == 1 ? mine.reshape(f) : mine.reshape(f, c));
+                    row += f;
+                }
+            }
+        }
     }
 
     /** The waveform (F·hop samples) of codes {@code [F]} or {@code [F, Q]}, decoded with all index channels. */

@@ -64,18 +64,22 @@ class AudioTokenizerTest {
     @Test
     void windowedEncodingEqualsEncodingTheWholeSignal() {
         AudioTokenizer t = tokenizer(2);
-        // several windows, the last one partial: in one batch of windows, and in two (the second with 2 windows)
-        for (int windows : new int[]{4, AudioTokenizer.WINDOWS_PER_CALL + 2}) {
-            int frames = (windows - 1) * t.coreFrames() + 7;
+        // several encoding windows, the last one partial: in one call, and in two (the second with 2 windows); below, short
+        // windows in many calls too. The decoding windows (250 frames) likewise.
+        for (int windows : new int[]{2, AudioTokenizer.ENCODER_WINDOWS_PER_CALL + 2}) {
+            int frames = (windows - 1) * t.encoderCoreFrames() + 7;
             INDArray x = tones(1, frames * t.hop(), 5);
             INDArray whole = Tokenizer.flatten(t.latents(x));                          // [F, D]
             INDArray windowed = t.latentFrames(x.data().asFloat());
+            INDArray shortWindows = t.latentFrames(java.util.List.of(x.data().asFloat()), 3, 70).get(0);
             assertThat(windowed.shape()).containsExactly(frames, 8);
             // the context covers the receptive field, so frames away from the signal's two ends agree exactly
             int edge = t.contextFrames();
             INDArray a = whole.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
             INDArray b = windowed.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all());
             assertThat(a.equalsWithEps(b, 1e-4)).as("%d windows", windows).isTrue();
+            assertThat(a.equalsWithEps(shortWindows.get(NDArrayIndex.interval(edge, frames - edge), NDArrayIndex.all()), 1e-4))
+                    .as("%d windows, windows of 70 frames", windows).isTrue();
             // decoding by windows equals decoding the whole latent sequence
             t.quantizer().initialize(whole);
             INDArray codes = t.encode(x.data().asFloat());
@@ -98,7 +102,7 @@ class AudioTokenizerTest {
         AudioTokenizer t = AudioTokenizer.create(new TokenizerConfig(wide, new ResidualQuantizerConfig(
                 EmaQuantizerConfig.of(16, 8).withInit(CodebookInit.DATA), 2)), 3);
         assertThat(t.contextFrames()).isEqualTo(11);
-        int frames = 3 * t.coreFrames() + 7;
+        int frames = 3 * t.encoderCoreFrames() + 7;
         INDArray x = tones(1, frames * t.hop(), 5);
         INDArray whole = Tokenizer.flatten(t.latents(x));
         INDArray windowed = t.latentFrames(x.data().asFloat());
@@ -128,7 +132,7 @@ class AudioTokenizerTest {
         assertThat(t.decoderContextFrames()).isEqualTo(11);
         assertThat(t.autoencoder().parameters()).containsKeys("enc.s0.res0.conv7.w", "dec.s0.res2.conv7.w", "dec.s1.res2.conv1.w")
                 .doesNotContainKeys("enc.s0.res1.conv7.w", "enc.s1.res2.conv7.w");
-        int frames = 3 * t.coreFrames() + 7;
+        int frames = 3 * t.encoderCoreFrames() + 7;
         INDArray x = tones(1, frames * t.hop(), 5);
         INDArray whole = Tokenizer.flatten(t.latents(x));
         INDArray windowed = t.latentFrames(x.data().asFloat());
@@ -220,8 +224,10 @@ class AudioTokenizerTest {
     void encodingSeveralWaveformsTogetherGivesEachTheCodesItGetsAlone() {
         AudioTokenizer t = tokenizer(3);
         t.quantizer().initialize(t.latentRows(tones(4, 4096, 8)));
-        // lengths around the 1 s window (8000 samples = 250 frames): shorter than a hop, than a window, several windows
-        int[] lengths = {1000, 3 * 8000 + 17, 5, 20000, 8000, 8001};
+        // lengths around the encoding window (200 frames = 6400 samples): shorter than a hop, than a window, one window
+        // exactly, just over one, several
+        assertThat(t.encoderCoreFrames()).isEqualTo(200);
+        int[] lengths = {1000, 3 * 6400 + 17, 5, 6400, 20000, 6401, 8000, 2 * 6400 + 100};
         java.util.List<float[]> clips = new java.util.ArrayList<>();
         for (int i = 0; i < lengths.length; i++) clips.add(tones(1, lengths[i], 30 + i).data().asFloat());
         java.util.List<INDArray> together = t.encode(clips);
@@ -231,17 +237,22 @@ class AudioTokenizerTest {
             assertThat(together.get(i).shape()).as("clip %d", i).containsExactly(alone.shape());
             assertThat(together.get(i)).as("codes of clip %d", i).isEqualTo(alone);
         }
-        // batches of 2 and 3 windows cross the clips' boundaries: every clip's frames are still its own
-        for (int perCall : new int[]{2, 3}) {
-            java.util.List<INDArray> packed = t.latentFrames(clips, perCall);
+        // short windows, 2 or 3 a call, cut the stream at every offset in a clip: every clip's frames are still its own
+        java.util.List<INDArray> reference = new java.util.ArrayList<>();
+        for (float[] clip : clips) reference.add(wholeWithSilentContext(t, clip));
+        for (int[] geometry : new int[][]{{3, 37}, {2, 251}, {1, 500}, {8, t.encoderCoreFrames()}}) {
+            java.util.List<INDArray> packed = t.latentFrames(clips, geometry[0], geometry[1]);
             for (int i = 0; i < clips.size(); i++) {
-                INDArray alone = t.latentFrames(clips.get(i));
+                INDArray alone = reference.get(i);
                 assertThat(packed.get(i).shape()).containsExactly(alone.shape());
                 double scale = alone.amaxNumber().doubleValue();
-                assertThat(packed.get(i).sub(alone).amaxNumber().doubleValue()).as("clip %d, %d windows a call", i, perCall)
-                        .isLessThanOrEqualTo(1e-5 * scale);
+                assertThat(packed.get(i).sub(alone).amaxNumber().doubleValue())
+                        .as("clip %d, windows of %d frames, %d a call", i, geometry[1], geometry[0]).isLessThanOrEqualTo(1e-5 * scale);
             }
         }
+        // the stream a clip takes: its frames and the silence after it
+        assertThat(t.encoderStreamFrames(1000)).isEqualTo(32 + t.encoderContextFrames());
+        assertThat(t.encoderFramesPerCall()).isEqualTo(AudioTokenizer.ENCODER_WINDOWS_PER_CALL * t.encoderCoreFrames());
         assertThat(t.encode(java.util.List.of())).isEmpty();
         float[] bad = clips.get(1).clone();
         bad[40] = Float.POSITIVE_INFINITY;
@@ -299,5 +310,63 @@ class AudioTokenizerTest {
         assertThatThrownBy(() -> new AudioAutoencoderConfig(16000, 3200, 16, new int[]{1, 4}, 1, 64)).hasMessageContaining("stride");
         assertThatThrownBy(() -> new AudioAutoencoderConfig(100, 3200, 16, new int[]{4}, 1, 64)).hasMessageContaining("sample rate");
         assertThatThrownBy(() -> new AudioAutoencoderConfig(16000, 3200, 16, new int[]{4}, 9, 64)).hasMessageContaining("residual units");
+    }
+
+    @Test
+    void encodeAllReadsWaveformsOnlyAsItNeedsThemAndGivesEachItsOwnCodesInOrder() {
+        AudioTokenizer t = tokenizer(3);
+        t.quantizer().initialize(t.latentRows(tones(4, 4096, 8)));
+        // 40 waveforms of 0.1 to 1.3 s: a stream of about five encoder calls (8 windows of 200 frames of 32 samples)
+        Random r = new Random(3);
+        List<float[]> clips = new ArrayList<>();
+        for (int i = 0; i < 40; i++) clips.add(tones(1, 800 + r.nextInt(10000), 100 + i).data().asFloat());
+        int[] read = {0};
+        java.util.Iterator<float[]> source = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return read[0] < clips.size();
+            }
+
+            @Override
+            public float[] next() {
+                return clips.get(read[0]++);
+            }
+        };
+        // the first call needs the waveforms whose frames reach the end of its 1600 core frames, and no more
+        int needed = 0;
+        for (long end = -t.encoderContextFrames(); end < t.encoderFramesPerCall(); needed++)
+            end += t.encoderContextFrames() + t.frames(clips.get(needed).length);
+        java.util.Iterator<INDArray> codes = t.encodeAll(source);
+        assertThat(read[0]).isZero();
+        for (int i = 0; i < clips.size(); i++) {
+            assertThat(codes.hasNext()).isTrue();
+            INDArray c = codes.next();
+            if (i == 0) assertThat(read[0]).as("waveforms read for the first call").isEqualTo(needed).isLessThan(clips.size());
+            assertThat(c).as("codes of waveform %d", i).isEqualTo(t.encode(clips.get(i)));
+        }
+        assertThat(codes.hasNext()).isFalse();
+        assertThatThrownBy(codes::next).isInstanceOf(java.util.NoSuchElementException.class);
+        // a bad waveform fails the iteration when it is read, named by its place in the sequence
+        List<float[]> withBad = new ArrayList<>(clips);
+        float[] bad = clips.get(25).clone();
+        bad[3] = Float.NaN;
+        withBad.set(25, bad);
+        java.util.Iterator<INDArray> failing = t.encodeAll(withBad.iterator());
+        assertThatThrownBy(() -> {
+            while (failing.hasNext()) failing.next();
+        }).hasMessageContaining("waveform 25: ").hasMessageContaining("sample 3");
+        assertThat(t.encodeAll(java.util.Collections.emptyIterator()).hasNext()).isFalse();
+    }
+
+    /**
+     * Encoder outputs {@code [F, D]} of a waveform, the whole signal in one call with the encoder's context of silence
+     * on each side: what windowed coding must give (no frame's receptive field reaches past that silence).
+     */
+    private static INDArray wholeWithSilentContext(AudioTokenizer t, float[] samples) {
+        int f = t.frames(samples.length), context = t.encoderContextFrames(), hop = t.hop();
+        float[] padded = new float[(f + 2 * context) * hop];
+        System.arraycopy(samples, 0, padded, context * hop, samples.length);
+        INDArray z = Tokenizer.flatten(t.latents(Nd4j.create(padded, new long[]{1, 1, 1, padded.length}, 'c')));
+        return z.get(NDArrayIndex.interval(context, context + f), NDArrayIndex.all());
     }
 }

@@ -32,8 +32,9 @@ final class AudioCodes {
     }
 
     /**
-     * Encodes the files one at a time, the next file read and resampled on a background thread while the current one
-     * is encoded: memory holds two clips, whatever the corpus size.
+     * Encodes the files as one stream ({@link AudioTokenizer#encodeAll}), each file read and resampled on a background
+     * thread one ahead of the encoder, and its codes written as soon as they are known: memory holds the clips of about
+     * one encoder call (and the longest file), whatever the corpus size.
      */
     static void encode(AudioTokenizer t, AudioFileStream d, Path out, int limit) throws IOException {
         int n = limit > 0 ? Math.min(limit, d.size()) : d.size();
@@ -56,36 +57,55 @@ final class AudioCodes {
     private static void encodeInto(AudioTokenizer t, AudioFileStream d, int n, Path dir, java.util.concurrent.ExecutorService reader,
                                    double[] seconds) throws IOException {
         StringBuilder index = new StringBuilder("file\tsamples\tframes\n");
-        java.util.concurrent.Future<float[]> next = n > 0 ? reader.submit(() -> d.clip(0)) : null;
         int c = t.quantizer().indexChannels();
-        for (int i = 0; i < n; ) {
-            // a group of files whose windows fill one bulk encoder call, read one ahead of the encoder
-            int first = i, windows = 0;
-            List<float[]> group = new ArrayList<>();
-            while (i < n && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
-                float[] x = await(next);
-                final int following = i + 1;
-                next = following < n ? reader.submit(() -> d.clip(following)) : null;
+        // the files in order, each read one ahead of the encoder and checked; the encoder reads as it needs
+        java.util.ArrayDeque<Integer> lengths = new java.util.ArrayDeque<>();   // samples of the files read, not yet written
+        java.util.Iterator<float[]> files = new java.util.Iterator<>() {
+            private int next;
+            private java.util.concurrent.Future<float[]> ahead = n > 0 ? reader.submit(() -> d.clip(0)) : null;
+
+            @Override
+            public boolean hasNext() {
+                return next < n;
+            }
+
+            @Override
+            public float[] next() {
+                float[] x;
+                try {
+                    x = await(ahead);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                final int following = next + 1;
+                ahead = following < n ? reader.submit(() -> d.clip(following)) : null;
                 try {
                     AudioTokenizer.checkWaveform(x);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(d.files().get(i) + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException(d.files().get(next) + ": " + e.getMessage(), e);
                 }
-                group.add(x);
-                windows += t.encoderWindows(x.length);
-                i++;
+                next++;
+                lengths.add(x.length);
+                return x;
             }
-            List<INDArray> codes = t.encode(group);
-            for (int g = 0; g < group.size(); g++) {
-                float[] x = group.get(g);
-                int frames = (int) codes.get(g).size(0);
-                String rel = stem(d.root().relativize(d.files().get(first + g))) + ".npy";
+        };
+        int written = 0;
+        try {
+            java.util.Iterator<INDArray> codes = t.encodeAll(files);
+            while (codes.hasNext()) {
+                INDArray code = codes.next();
+                int frames = (int) code.size(0);
+                String rel = stem(d.root().relativize(d.files().get(written))) + ".npy";
                 Path file = dir.resolve(rel);
                 Files.createDirectories(file.getParent());
-                Npy.writeInts(file, codes.get(g).reshape((long) frames * c).toIntVector(), frames, c);
-                index.append(rel).append('\t').append(x.length).append('\t').append(frames).append('\n');
-                seconds[0] += x.length / (double) t.sampleRate();
+                Npy.writeInts(file, code.reshape((long) frames * c).toIntVector(), frames, c);
+                int samples = lengths.poll();
+                index.append(rel).append('\t').append(samples).append('\t').append(frames).append('\n');
+                seconds[0] += samples / (double) t.sampleRate();
+                written++;
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         Files.writeString(dir.resolve(INDEX), index.toString(), StandardCharsets.UTF_8);
     }

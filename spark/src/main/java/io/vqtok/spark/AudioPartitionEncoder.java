@@ -21,8 +21,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Encodes one partition of {@code (id, content)} rows holding WAV files as {@code vqtok encode} does: mono at the model's
- * rate ({@link AudioFolderDataset#decodeClip}, the reader of its audio folders) and, for consecutive files whose windows
- * fill one encoder call ({@link AudioTokenizer#BULK_WINDOWS_PER_CALL}), {@link AudioTokenizer#encode(java.util.List)}.
+ * rate ({@link AudioFolderDataset#decodeClip}, the reader of its audio folders) and, for consecutive files whose frames
+ * fill one encoder call ({@link AudioTokenizer#encoderFramesPerCall()}), {@link AudioTokenizer#encode(java.util.List)}.
  * A file that is not a readable WAV (or cannot be encoded) becomes a row with its error; rows keep the input's order.
  */
 final class AudioPartitionEncoder implements MapPartitionsFunction<Row, Row> {
@@ -67,12 +67,12 @@ final class AudioPartitionEncoder implements MapPartitionsFunction<Row, Row> {
                 return ready.poll();
             }
 
-            /** Decodes rows until their windows fill an encoder call, encodes the readable ones together, queues all in order. */
+            /** Decodes rows until their frames fill an encoder call, encodes the readable ones together, queues all in order. */
             private void fill() {
                 List<String> ids = new ArrayList<>();
                 List<Object> decoded = new ArrayList<>();   // float[] samples, or the row with the file's error
-                int windows = 0;
-                while (rows.hasNext() && windows < AudioTokenizer.BULK_WINDOWS_PER_CALL) {
+                int streamFrames = 0;
+                while (rows.hasNext() && streamFrames < t.encoderFramesPerCall()) {
                     Row r = rows.next();
                     String id = r.getString(0);
                     ids.add(id);
@@ -85,7 +85,7 @@ final class AudioPartitionEncoder implements MapPartitionsFunction<Row, Row> {
                             throw new IllegalArgumentException(id + ": " + e.getMessage(), e);
                         }
                         decoded.add(x);
-                        windows += t.encoderWindows(x.length);
+                        streamFrames += t.encoderStreamFrames(x.length);
                     } catch (RuntimeException e) {
                         decoded.add(errorRow(id, e));
                     }
